@@ -1,0 +1,89 @@
+/** Reads a YAML or JSON file and maps issue paths back to line:column in it. */
+import { readFileSync, statSync } from "node:fs";
+import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+
+/** Flag files are configuration, not data: anything bigger is a mistake. */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+export interface Loaded {
+  readonly value: unknown;
+  /** Line and column of a path like flags.x.rules[2].if, when the file has it. */
+  readonly locate: (path: string) => { line: number; column: number } | undefined;
+}
+
+export class LoadError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+  }
+}
+
+export function loadFile(file: string): Loaded {
+  let text: string;
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_FILE_BYTES) throw new LoadError(file, `file is ${size} bytes; the limit is ${MAX_FILE_BYTES}`);
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    if (e instanceof LoadError) throw e;
+    throw new LoadError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  return parseText(file, text);
+}
+
+export function parseText(file: string, text: string): Loaded {
+  const lineCounter = new LineCounter();
+  // YAML 1.2 core schema: `on`, `off`, `yes` stay strings (variant names), dates stay strings.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, maxAliasCount: 100 });
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    const pos = first.linePos?.[0];
+    throw new LoadError(file, first.message.split("\n")[0] ?? first.message, pos?.line, pos?.col);
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new LoadError(file, e instanceof Error ? e.message : String(e));
+  }
+  return {
+    value,
+    locate: (path) => {
+      let node: unknown = doc.contents;
+      let last: unknown = node;
+      for (const seg of parsePath(path)) {
+        if (isMap(node)) {
+          const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === seg);
+          if (pair === undefined) break;
+          last = pair.key;
+          node = pair.value;
+          if (node !== null) last = node;
+        } else if (isSeq(node) && typeof seg === "number") {
+          node = node.items[seg];
+          if (node === undefined) break;
+          last = node;
+        } else break;
+      }
+      const range = (last as Node | null)?.range;
+      if (range === undefined || range === null) return undefined;
+      const { line, col } = lineCounter.linePos(range[0]);
+      return { line, column: col };
+    },
+  };
+}
+
+/** Splits flags."a.b".rules[2].if into ["flags", "a.b", "rules", 2, "if"]. */
+export function parsePath(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  const re = /\.?(?:"((?:[^"\\]|\\.)*)"|([^.[\]"]+))|\[(\d+)\]/g;
+  for (const m of path.matchAll(re)) {
+    if (m[1] !== undefined) out.push(JSON.parse(`"${m[1]}"`) as string);
+    else if (m[2] !== undefined) out.push(m[2]);
+    else if (m[3] !== undefined) out.push(Number(m[3]));
+  }
+  return out;
+}
