@@ -38,7 +38,7 @@ export function loadFile(file: string): Loaded {
 export function parseText(file: string, text: string): Loaded {
   const lineCounter = new LineCounter();
   // YAML 1.2 core schema: `on`, `off`, `yes` stay strings (variant names), dates stay strings.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, maxAliasCount: 100 });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const first = doc.errors[0];
   if (first !== undefined) {
     const pos = first.linePos?.[0];

@@ -6,7 +6,7 @@
 import { compileExpression, type Program } from "../expr/index.js";
 import { flagFile as flagFileSchema, type FlagDefinition, type FlagFile } from "../schema/flag-file.js";
 import type { Issue } from "../types.js";
-import { checkStructure, isPlainObject, joinPath } from "../validate/structure.js";
+import { checkStructure, isPlainObject, joinPath, UNKNOWN_FIELD } from "../validate/structure.js";
 import { nearest } from "../validate/suggest.js";
 import { type CompiledFlag, compileFlag, type SegmentTest, variantsOf } from "./compile-flag.js";
 import { errorResult, metadataOf } from "./results.js";
@@ -45,7 +45,14 @@ export function compileFile(doc: unknown, options: CompileOptions = {}): Compile
   }
   checkStructure(flagFileSchema, doc, "", issues);
   const definition = doc as FlagFile;
-  const structurallyBad = (prefix: string) => issues.some((i) => i.path === prefix || i.path.startsWith(`${prefix}.`) || i.path.startsWith(`${prefix}[`));
+  // Meaning checks skip only the parts whose shape is wrong, so one file reports every problem.
+  const shapeIssues = issues.filter((i) => !UNKNOWN_FIELD.has(i));
+  const structurallyBad = (prefix: string, except?: string) =>
+    shapeIssues.some(
+      (i) =>
+        (i.path === prefix || i.path.startsWith(`${prefix}.`) || i.path.startsWith(`${prefix}[`)) &&
+        (except === undefined || !i.path.startsWith(except)),
+    );
   const flagDefs = isPlainObject(doc.flags) ? (doc.flags as Record<string, FlagDefinition>) : {};
   const segmentDefs = isPlainObject(doc.segments) ? doc.segments : {};
 
@@ -76,14 +83,18 @@ export function compileFile(doc: unknown, options: CompileOptions = {}): Compile
 
   // Flags.
   const flagVariants = new Map<string, readonly string[]>();
+  const flagShapeBad = (key: string) => {
+    const path = joinPath("flags", key);
+    return structurallyBad(path, `${path}.environments.`);
+  };
   for (const [key, def] of Object.entries(flagDefs)) {
-    if (!structurallyBad(joinPath("flags", key))) flagVariants.set(key, Object.keys(variantsOf(def)));
+    if (!flagShapeBad(key)) flagVariants.set(key, Object.keys(variantsOf(def)));
   }
-  const scope = { segments, flagVariants, compile, issues };
+  const scope = { segments, flagVariants, compile, issues, skip: (path: string) => structurallyBad(path) };
   const flags = new Map<string, FlagEntry>();
   for (const [key, def] of Object.entries(flagDefs)) {
     const path = joinPath("flags", key);
-    const compiled = structurallyBad(path) ? undefined : compileFlag(key, def, scope, path);
+    const compiled = flagShapeBad(key) ? undefined : compileFlag(key, def, scope, path);
     flags.set(key, { key, type: isPlainObject(def) ? def.type : undefined, compiled, broken: undefined });
   }
   checkPrerequisiteCycles(flagDefs, flagVariants, issues);

@@ -13,6 +13,7 @@ import type {
   SplitDefinition,
 } from "../schema/flag-file.js";
 import type { EvaluationResult, FlagMetadata, FlagValue, Issue } from "../types.js";
+import { joinPath } from "../validate/structure.js";
 import { nearest } from "../validate/suggest.js";
 import { errorResult, metadataOf, result } from "./results.js";
 import type { Ctx, Decide, Runtime } from "./runtime.js";
@@ -24,6 +25,8 @@ export interface FlagScope {
   readonly flagVariants: ReadonlyMap<string, readonly string[]>;
   readonly compile: (source: string, path: string) => Program | undefined;
   readonly issues: Issue[];
+  /** True for a part whose shape is already reported wrong: its meaning is not checked. */
+  readonly skip: (path: string) => boolean;
 }
 
 export interface CompiledFlag {
@@ -118,7 +121,9 @@ export function compileFlag(key: string, def: FlagDefinition, scope: FlagScope, 
 
   const environments = new Map<string, Decide>();
   for (const [envName, envDef] of Object.entries(def.environments)) {
-    const decide = compileEnvironment(key, def, envDef, scope, `${base}.environments.${envName}`, {
+    const envPath = joinPath(`${base}.environments`, envName);
+    if (scope.skip(envPath)) continue;
+    const decide = compileEnvironment(key, def, envDef, scope, envPath, {
       variants,
       variantRef,
       metadata,
@@ -179,6 +184,7 @@ function compileEnvironment(
     bucketBy: string | readonly string[] | undefined,
     salt: string | undefined,
     rule: { index: number; name: string | undefined } | undefined,
+    bare = false,
   ): Serve | undefined => {
     if ((variant === undefined) === (split === undefined)) {
       err(path, variant === undefined ? "serves nothing" : "has both variant and split", {
@@ -188,7 +194,7 @@ function compileEnvironment(
     }
     const ruleFields = rule === undefined ? {} : { ruleIndex: rule.index, ruleName: rule.name };
     if (variant !== undefined) {
-      if (!variantRef(`${path}.variant`, variant)) return undefined;
+      if (!variantRef(bare ? path : `${path}.variant`, variant)) return undefined;
       const r = result({
         key,
         value: valueOf(variant),
@@ -282,7 +288,7 @@ function compileEnvironment(
         ? undefined
         : result({ key, value: valueOf(offName), variant: offName, reason: "DEFAULT", flagMetadata: metadata });
     dflt = r === undefined ? undefined : () => r;
-  } else if (typeof d === "string") dflt = compileServe(`${base}.default`, d, undefined, undefined, undefined, undefined);
+  } else if (typeof d === "string") dflt = compileServe(`${base}.default`, d, undefined, undefined, undefined, undefined, true);
   else if ("variant" in d) dflt = compileServe(`${base}.default`, d.variant, undefined, undefined, undefined, undefined);
   else dflt = compileServe(`${base}.default`, undefined, d.split, d.bucketBy, d.salt, undefined);
 

@@ -24,10 +24,11 @@ export const hashingMode = t.enum(["ramp", "unleash", "flagd"], {
     "Bucket hash. ramp: murmur3_32(salt + ':' + value) mod 10000. unleash and flagd reproduce those products' buckets so imported flags keep their users.",
 });
 
-export const split = t.record(t.number({ minimum: 0, maximum: 100 }), {
+export const split = t.record(t.number({ minimum: 0 }), {
   keyPattern: NAME,
   keyHint: "a variant name",
-  description: "Percentage per variant (0.01 steps), summing to 100. Order follows the flag's variants.",
+  description:
+    "Percentage per variant (0.01 steps), summing to 100; with hashing unleash or flagd, that product's integer weights. Order follows the flag's variants.",
   examples: [{ on: 25, off: 75 }],
 });
 

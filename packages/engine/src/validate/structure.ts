@@ -6,6 +6,9 @@ import type { Schema } from "../schema/dsl.js";
 import type { Issue } from "../types.js";
 import { nearest } from "./suggest.js";
 
+/** Unknown-field issues: reported, but harmless to the meaning checks that follow. */
+export const UNKNOWN_FIELD = new WeakSet<Issue>();
+
 export function joinPath(path: string, key: string | number): string {
   if (typeof key === "number") return `${path}[${key}]`;
   const safe = /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? key : JSON.stringify(key);
@@ -116,13 +119,15 @@ export function checkStructure(schema: Schema, value: unknown, path: string, iss
         const prop = schema.props[k];
         if (prop === undefined) {
           const guess = nearest(k, known);
-          issues.push({
+          const issue: Issue = {
             path: joinPath(path, k),
             message: `unknown field '${k}'`,
             expected: `one of ${known.join(", ")}`,
             ...(guess !== undefined && { suggestion: `did you mean '${guess}'?` }),
             severity: "error",
-          });
+          };
+          UNKNOWN_FIELD.add(issue);
+          issues.push(issue);
           ok = false;
           continue;
         }
@@ -160,10 +165,12 @@ export function checkStructure(schema: Schema, value: unknown, path: string, iss
 }
 
 function score(attempt: Issue[], option: Schema, value: unknown): number {
-  // An option of the value's own shape (object for object…) is the better explanation.
+  // An option of the value's own shape (object for object…) is the better explanation, and among
+  // objects the one whose fields the value actually uses: unknown or missing fields mean "wrong form".
+  const wrongForm = attempt.filter((i) => UNKNOWN_FIELD.has(i) || i.message.startsWith("missing required field")).length;
   const sameShape =
     (option.kind === "object" && isPlainObject(value)) ||
     (option.kind === "array" && Array.isArray(value)) ||
     (option.kind === "string" && typeof value === "string");
-  return attempt.length + (sameShape ? 0 : 100);
+  return attempt.length + 10 * wrongForm + (sameShape ? 0 : 100);
 }

@@ -27,7 +27,9 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
   let bestDistance = Math.max(1, Math.floor(word.length / 3)) + 1;
   const lower = word.toLowerCase();
   for (const c of candidates) {
-    const d = c.toLowerCase() === lower ? 0 : editDistance(lower, c.toLowerCase());
+    const cl = c.toLowerCase();
+    // Ties go to a candidate the word is a prefix of ('of' → 'off' rather than 'on').
+    const d = cl === lower ? 0 : editDistance(lower, cl) - (cl.startsWith(lower) ? 0.5 : 0);
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
