@@ -1,0 +1,16 @@
+/** Run options: the full benchmark by default, a quick one with BENCH_QUICK=1 or --quick. */
+
+export interface BenchOptions {
+  readonly contexts: number;
+  readonly rounds: number;
+  readonly seed: number;
+  readonly quick: boolean;
+}
+
+export const FULL: BenchOptions = { contexts: 100_000, rounds: 11, seed: 20_260_630, quick: false };
+export const QUICK: BenchOptions = { ...FULL, contexts: 10_000, rounds: 2, quick: true };
+
+export function optionsFrom(env: NodeJS.ProcessEnv, argv: readonly string[]): BenchOptions {
+  const quick = argv.includes("--quick") || (env.BENCH_QUICK !== undefined && env.BENCH_QUICK !== "0");
+  return quick ? QUICK : FULL;
+}
