@@ -1,0 +1,270 @@
+/** The admin API (/api/v1): flags, segments, environments, apply/export, tokens, audit. */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { parse as parseYaml, stringify as yaml } from "yaml";
+import { verifyChain } from "../../audit/audit-chain.js";
+import { hashSecret, newTokenId, newTokenSecret, SCOPES, type TokenResolver } from "../../auth/tokens.js";
+import { diffJson } from "../../flags/diff.js";
+import { segmentDocument, storeErrors, toDocument } from "../../flags/flag-service.js";
+import type { AuditRow, Scope, TargetKind, TokenRow } from "../../store/store.js";
+import { authOf, type ServerDeps } from "../context.js";
+import { ApiError } from "../errors.js";
+
+const key = { type: "string", minLength: 1, maxLength: 128 } as const;
+const keyParams = { type: "object", properties: { key }, required: ["key"] } as const;
+const envParams = { type: "object", properties: { key, env: key }, required: ["key", "env"] } as const;
+
+/** `If-Match: "7"` (or W/"7", or 7) → 7. */
+function ifMatchOf(request: FastifyRequest): number | undefined {
+  const h = request.headers["if-match"];
+  if (typeof h !== "string" || h.trim() === "*") return undefined;
+  const m = /^(?:W\/)?"?(\d+)"?$/.exec(h.trim());
+  if (m?.[1] === undefined) throw new ApiError(400, "invalid_if_match", `If-Match must be a version like "7"; got ${h}`);
+  return Number(m[1]);
+}
+
+function tokenView(t: TokenRow): Record<string, unknown> {
+  return { id: t.id, scope: t.scope, environment: t.environment, name: t.name, createdAt: t.createdAt, revokedAt: t.revokedAt };
+}
+
+function auditView(e: AuditRow): Record<string, unknown> {
+  return { seq: e.seq, at: e.at, actor: e.actor, action: e.action, kind: e.kind, key: e.key, before: e.before, after: e.after, diff: diffJson(e.before, e.after), prevHash: e.prevHash, hash: e.hash };
+}
+
+export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: TokenResolver): void {
+  const { store, flags } = deps;
+  const project = (r: FastifyRequest) => authOf(r).project.id;
+  const actor = (r: FastifyRequest) => authOf(r).token.id;
+
+  app.get("/api/v1/project", async (request) => {
+    const p = await store.getProject(project(request));
+    const envs = await store.listEnvironments(project(request));
+    return { key: p?.key, name: p?.name, version: p?.seq, environments: envs.map((e) => ({ key: e.key, name: e.name })) };
+  });
+
+  app.post(
+    "/api/v1/environments",
+    { schema: { body: { type: "object", properties: { key, name: { type: "string" } }, required: ["key"], additionalProperties: false } } },
+    async (request, reply) => {
+      const body = request.body as { key: string; name?: string };
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/.test(body.key))
+        throw new ApiError(400, "invalid_environment", "an environment key is letters, digits, '_', '.', ':' or '-'");
+      const existing = await store.listEnvironments(project(request));
+      if (existing.some((e) => e.key === body.key)) throw new ApiError(409, "environment_exists", `environment '${body.key}' exists`);
+      const row = await store.write(project(request), async (tx) => {
+        const r = await tx.putEnvironment(body.key, body.name ?? body.key);
+        await tx.appendAudit({ actor: actor(request), action: "environment.create", kind: "environment", key: body.key, before: null, after: { key: body.key, name: r.name } });
+        await tx.recordChange("environment", body.key);
+        return r;
+      });
+      return reply.status(201).send({ key: row.key, name: row.name });
+    },
+  );
+
+  // Flags.
+  app.get(
+    "/api/v1/flags",
+    {
+      schema: {
+        querystring: {
+          type: "object",
+          properties: { env: { type: "string" }, tag: { type: "string" }, q: { type: "string" }, archived: { type: "boolean" } },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { env?: string; tag?: string; q?: string; archived?: boolean };
+      let rows = await store.listFlags(project(request), { includeArchived: q.archived === true });
+      if (q.tag !== undefined) rows = rows.filter((f) => Array.isArray(f.definition.tags) && f.definition.tags.includes(q.tag ?? ""));
+      if (q.q !== undefined) {
+        const needle = q.q.toLowerCase();
+        rows = rows.filter((f) => f.key.toLowerCase().includes(needle) || String(f.definition.description ?? "").toLowerCase().includes(needle));
+      }
+      if (q.env !== undefined) {
+        const env = q.env;
+        rows = rows.filter((f) => typeof f.definition.environments === "object" && f.definition.environments !== null && env in f.definition.environments);
+      }
+      return { flags: rows.map(toDocument) };
+    },
+  );
+
+  app.get("/api/v1/flags/:key", { schema: { params: keyParams } }, async (request, reply) => {
+    const { key: k } = request.params as { key: string };
+    const row = await store.getFlag(project(request), k);
+    if (row === undefined) throw new ApiError(404, "flag_not_found", `no flag '${k}'`);
+    reply.header("etag", `"${row.version}"`);
+    return toDocument(row);
+  });
+
+  app.post("/api/v1/flags", { schema: { body: { type: "object" } } }, async (request, reply) => {
+    const row = await flags.createFlag(project(request), actor(request), request.body);
+    reply.header("etag", `"${row.version}"`);
+    return reply.status(201).send(toDocument(row));
+  });
+
+  app.put("/api/v1/flags/:key", { schema: { params: keyParams, body: { type: "object" } } }, async (request, reply) => {
+    const { key: k } = request.params as { key: string };
+    const row = await flags.putFlag(project(request), actor(request), k, request.body, ifMatchOf(request));
+    reply.header("etag", `"${row.version}"`);
+    return toDocument(row);
+  });
+
+  for (const archived of [true, false]) {
+    app.post(`/api/v1/flags/:key/${archived ? "archive" : "unarchive"}`, { schema: { params: keyParams } }, async (request) => {
+      const { key: k } = request.params as { key: string };
+      return toDocument(await flags.setArchived(project(request), actor(request), k, archived));
+    });
+  }
+
+  app.put(
+    "/api/v1/flags/:key/environments/:env/on",
+    { schema: { params: envParams, body: { type: "object", properties: { on: { type: "boolean" } }, required: ["on"], additionalProperties: false } } },
+    async (request, reply) => {
+      const { key: k, env } = request.params as { key: string; env: string };
+      await requireEnvironment(project(request), env);
+      const row = await flags.setOn(project(request), actor(request), k, env, (request.body as { on: boolean }).on, ifMatchOf(request));
+      reply.header("etag", `"${row.version}"`);
+      return toDocument(row);
+    },
+  );
+
+  app.put(
+    "/api/v1/flags/:key/environments/:env/rollout",
+    {
+      schema: {
+        params: envParams,
+        body: {
+          type: "object",
+          properties: { percentage: { type: "number", minimum: 0, maximum: 100 }, variant: { type: "string" } },
+          required: ["percentage"],
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { key: k, env } = request.params as { key: string; env: string };
+      await requireEnvironment(project(request), env);
+      const body = request.body as { percentage: number; variant?: string };
+      const row = await flags.setRollout(project(request), actor(request), k, env, body.percentage, body.variant, ifMatchOf(request));
+      reply.header("etag", `"${row.version}"`);
+      return toDocument(row);
+    },
+  );
+
+  async function requireEnvironment(projectId: number, env: string): Promise<void> {
+    const envs = await store.listEnvironments(projectId);
+    if (!envs.some((e) => e.key === env))
+      throw new ApiError(404, "environment_not_found", `no environment '${env}'; the project has ${envs.map((e) => e.key).join(", ")}`);
+  }
+
+  // Segments.
+  app.get("/api/v1/segments", async (request) => ({ segments: (await store.listSegments(project(request))).map(segmentDocument) }));
+  app.get("/api/v1/segments/:key", { schema: { params: keyParams } }, async (request, reply) => {
+    const { key: k } = request.params as { key: string };
+    const row = await store.getSegment(project(request), k);
+    if (row === undefined) throw new ApiError(404, "segment_not_found", `no segment '${k}'`);
+    reply.header("etag", `"${row.version}"`);
+    return segmentDocument(row);
+  });
+  app.put("/api/v1/segments/:key", { schema: { params: keyParams, body: { type: "object" } } }, async (request, reply) => {
+    const { key: k } = request.params as { key: string };
+    const row = await flags.putSegment(project(request), actor(request), k, request.body, ifMatchOf(request));
+    reply.header("etag", `"${row.version}"`);
+    return segmentDocument(row);
+  });
+  app.delete("/api/v1/segments/:key", { schema: { params: keyParams } }, async (request, reply) => {
+    const { key: k } = request.params as { key: string };
+    await flags.deleteSegment(project(request), actor(request), k);
+    return reply.status(204).send();
+  });
+
+  // Flags as code.
+  app.post(
+    "/api/v1/apply",
+    { schema: { querystring: { type: "object", properties: { dryRun: { type: "boolean" } } } } },
+    async (request) => {
+      const dryRun = (request.query as { dryRun?: boolean }).dryRun === true;
+      let file: unknown = request.body;
+      if (typeof file === "string") {
+        try {
+          file = parseYaml(file, { uniqueKeys: true, maxAliasCount: 100 });
+        } catch (e) {
+          const pos = (e as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+          throw new ApiError(400, "invalid_yaml", `the body is not valid YAML${pos ? ` (line ${pos.line}, column ${pos.col})` : ""}: ${(e as Error).message.split("\n")[0]}`);
+        }
+      }
+      const r = await flags.apply(project(request), actor(request), file, dryRun);
+      return { dryRun, ...r };
+    },
+  );
+
+  app.get("/api/v1/export", { schema: { querystring: { type: "object", properties: { env: { type: "string" } } } } }, async (request, reply) => {
+    const env = (request.query as { env?: string }).env;
+    const file = await flags.export(project(request), env);
+    const accept = request.headers.accept ?? "";
+    if (/yaml/.test(accept)) return reply.header("content-type", "application/yaml; charset=utf-8").send(yaml(file, { lineWidth: 0 }));
+    return file;
+  });
+
+  // Tokens.
+  app.post(
+    "/api/v1/tokens",
+    {
+      schema: {
+        body: {
+          type: "object",
+          properties: { scope: { type: "string", enum: [...SCOPES] }, environment: { type: "string" }, name: { type: "string", maxLength: 200 } },
+          required: ["scope"],
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { scope: Scope; environment?: string; name?: string };
+      const projectId = project(request);
+      if (body.scope !== "admin") {
+        if (body.environment === undefined) throw new ApiError(400, "environment_required", `a ${body.scope} token is bound to one environment: give "environment"`);
+        await requireEnvironment(projectId, body.environment);
+      } else if (body.environment !== undefined) throw new ApiError(400, "invalid_token", "admin tokens reach every environment; drop \"environment\"");
+      const secret = newTokenSecret(body.scope);
+      const row = await store.write(projectId, async (tx) => {
+        const t = await tx.insertToken({ id: newTokenId(), scope: body.scope, environment: body.environment ?? null, name: body.name ?? "", secretHash: hashSecret(secret) });
+        await tx.appendAudit({ actor: actor(request), action: "token.create", kind: "token", key: t.id, before: null, after: { scope: t.scope, environment: t.environment, name: t.name } });
+        return t;
+      });
+      return reply.status(201).send({ ...tokenView(row), token: secret });
+    },
+  );
+  app.get("/api/v1/tokens", async (request) => ({ tokens: (await store.listTokens(project(request))).map(tokenView) }));
+  app.delete("/api/v1/tokens/:id", { schema: { params: { type: "object", properties: { id: key }, required: ["id"] } } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const row = await storeErrors(
+      store.write(project(request), async (tx) => {
+        const t = await tx.revokeToken(id);
+        if (t !== undefined) await tx.appendAudit({ actor: actor(request), action: "token.revoke", kind: "token", key: id, before: null, after: null });
+        return t;
+      }),
+    );
+    if (row === undefined) throw new ApiError(404, "token_not_found", `no token '${id}'`);
+    tokens.forget();
+    return reply.status(204).send();
+  });
+
+  // Audit.
+  app.get(
+    "/api/v1/audit",
+    {
+      schema: {
+        querystring: {
+          type: "object",
+          properties: { kind: { type: "string" }, key: { type: "string" }, action: { type: "string" }, after: { type: "integer", minimum: 0 }, limit: { type: "integer", minimum: 1, maximum: 10000 } },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query as { kind?: TargetKind; key?: string; action?: string; after?: number; limit?: number };
+      const entries = await store.listAudit(project(request), { ...q, limit: q.limit ?? 1000 });
+      return { entries: entries.map(auditView) };
+    },
+  );
+  app.get("/api/v1/audit/verify", async (request) => verifyChain(await store.listAudit(project(request))));
+}
