@@ -50,7 +50,11 @@ export function bucketOf(salt: string, value: string): number {
  * A split chooser: maps a bucketing value to the index of the chosen variant.
  * `weights` are percentages (ramp) or integer weights (unleash, flagd), in variant order.
  */
-export function splitChooser(mode: HashingMode, salt: string, weights: readonly number[]): (value: string) => number {
+export function splitChooser(
+  mode: HashingMode,
+  salt: string,
+  weights: readonly number[],
+): (value: string) => number {
   const n = weights.length;
   const last = n - 1;
   switch (mode) {

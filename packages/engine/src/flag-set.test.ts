@@ -5,7 +5,9 @@ import { parse } from "yaml";
 import { compileFlagSet, type FlagSet, validateFlagFile } from "./index.js";
 
 const NOW = Date.parse("2026-11-30T12:00:00Z");
-const examples = parse(readFileSync(new URL("../../../examples/flags.yaml", import.meta.url), "utf8")) as unknown;
+const examples = parse(
+  readFileSync(new URL("../../../examples/flags.yaml", import.meta.url), "utf8"),
+) as unknown;
 
 function load(doc: unknown): FlagSet {
   const r = compileFlagSet(doc, { now: () => NOW });
@@ -14,7 +16,15 @@ function load(doc: unknown): FlagSet {
 }
 
 const boolFlag = (env: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  flags: { f: { type: "boolean", variants: { on: true, off: false }, offVariant: "off", environments: { prod: env }, ...extra } },
+  flags: {
+    f: {
+      type: "boolean",
+      variants: { on: true, off: false },
+      offVariant: "off",
+      environments: { prod: env },
+      ...extra,
+    },
+  },
 });
 
 describe("the seed's new_checkout (examples/flags.yaml)", () => {
@@ -63,14 +73,18 @@ describe("the seed's new_checkout (examples/flags.yaml)", () => {
       if (r?.value === true) on++;
     }
     // 25% ± 4.5 standard deviations of a binomial(20000, 0.25)
-    expect(Math.abs(on / n - 0.25)).toBeLessThan(4.5 * Math.sqrt(0.25 * 0.75 / n));
+    expect(Math.abs(on / n - 0.25)).toBeLessThan(4.5 * Math.sqrt((0.25 * 0.75) / n));
   });
 
   it("evaluates the seed's request rules (§2.8.3) and the §2.8.2 id list", () => {
     const big = { targetingKey: "u", request: { method: "POST", size: 2 * 1024 * 1024, path: "/x" } };
     expect(prod?.evaluate("heavy_query_optimization", big).value).toBe(true);
-    expect(prod?.evaluate("heavy_query_optimization", { ...big, request: { ...big.request, size: 10 } }).value).toBe(false);
-    expect(prod?.evaluate("heavy_query_optimization", { targetingKey: "u", request: { path: "/reports" } }).value).toBe(true);
+    expect(
+      prod?.evaluate("heavy_query_optimization", { ...big, request: { ...big.request, size: 10 } }).value,
+    ).toBe(false);
+    expect(
+      prod?.evaluate("heavy_query_optimization", { targetingKey: "u", request: { path: "/reports" } }).value,
+    ).toBe(true);
     expect(prod?.evaluate("premium_features", { targetingKey: "u", id: "beta-tester-2" }).value).toBe(true);
   });
 
@@ -86,7 +100,11 @@ describe("the seed's new_checkout (examples/flags.yaml)", () => {
   it("applies time conditions through now()", () => {
     const ctx = { targetingKey: "user-1", plan: "enterprise" };
     const holiday = prod?.evaluate("checkout_button", ctx, { now: () => Date.parse("2026-12-24T10:00:00Z") });
-    expect(holiday).toMatchObject({ variant: "friendly", reason: "TARGETING_MATCH", ruleName: "holiday-season" });
+    expect(holiday).toMatchObject({
+      variant: "friendly",
+      reason: "TARGETING_MATCH",
+      ruleName: "holiday-season",
+    });
     const before = prod?.evaluate("checkout_button", ctx, { now: () => Date.parse("2026-12-01T10:00:00Z") });
     expect(before?.reason).toBe("SPLIT");
   });
@@ -110,7 +128,12 @@ describe("reasons and error codes", () => {
         offVariant: "red",
         environments: { prod: { on: true, default: { split: { red: 50, blue: 50 } } } },
       },
-      plain: { type: "number", variants: { one: 1, two: 2 }, offVariant: "one", environments: { prod: { on: true, default: "two" } } },
+      plain: {
+        type: "number",
+        variants: { one: 1, two: 2 },
+        offVariant: "one",
+        environments: { prod: { on: true, default: "two" } },
+      },
       nodefault: { type: "boolean", environments: { prod: { on: true } } },
     },
   });
@@ -118,7 +141,11 @@ describe("reasons and error codes", () => {
 
   it("STATIC for a plain default and DEFAULT when no default is set", () => {
     expect(prod?.evaluate("plain", {})).toMatchObject({ value: 2, variant: "two", reason: "STATIC" });
-    expect(prod?.evaluate("nodefault", {})).toMatchObject({ value: false, variant: "off", reason: "DEFAULT" });
+    expect(prod?.evaluate("nodefault", {})).toMatchObject({
+      value: false,
+      variant: "off",
+      reason: "DEFAULT",
+    });
   });
 
   it("FLAG_NOT_FOUND returns the caller's default", () => {
@@ -130,7 +157,9 @@ describe("reasons and error codes", () => {
   });
 
   it("TYPE_MISMATCH when asked for another type", () => {
-    expect(prod?.evaluate("color", { targetingKey: "a" }, { type: "boolean", defaultValue: true })).toMatchObject({
+    expect(
+      prod?.evaluate("color", { targetingKey: "a" }, { type: "boolean", defaultValue: true }),
+    ).toMatchObject({
       value: true,
       errorCode: "TYPE_MISMATCH",
     });
@@ -158,7 +187,10 @@ describe("reasons and error codes", () => {
     const doc = {
       flags: {
         good: { type: "boolean", environments: { prod: { on: true, default: "on" } } },
-        bad: { type: "boolean", environments: { prod: { on: true, rules: [{ if: "plan ==", variant: "on" }] } } },
+        bad: {
+          type: "boolean",
+          environments: { prod: { on: true, rules: [{ if: "plan ==", variant: "on" }] } },
+        },
       },
     };
     expect(compileFlagSet(doc).ok).toBe(false);
@@ -166,12 +198,15 @@ describe("reasons and error codes", () => {
     expect(r.ok).toBe(true);
     const env = r.ok ? r.flagSet.environment("prod") : undefined;
     expect(env?.evaluate("good", {}).value).toBe(true);
-    expect(env?.evaluate("bad", {}, { defaultValue: false })).toMatchObject({ value: false, errorCode: "PARSE_ERROR" });
+    expect(env?.evaluate("bad", {}, { defaultValue: false })).toMatchObject({
+      value: false,
+      errorCode: "PARSE_ERROR",
+    });
   });
 
   it("a missing attribute never matches, even negated", () => {
     const env = load(
-      boolFlag({ on: true, rules: [{ if: "!(plan == \"free\")", variant: "on" }], default: "off" }),
+      boolFlag({ on: true, rules: [{ if: '!(plan == "free")', variant: "on" }], default: "off" }),
     ).environment("prod");
     expect(env?.evaluate("f", { plan: "pro" }).value).toBe(true);
     expect(env?.evaluate("f", {}).value).toBe(false);
@@ -179,7 +214,11 @@ describe("reasons and error codes", () => {
 
   it("a rollout gate lets only its share take the rule and the rest fall through", () => {
     const env = load(
-      boolFlag({ on: true, rules: [{ if: "true", rollout: { percentage: 30 }, variant: "on" }], default: "off" }),
+      boolFlag({
+        on: true,
+        rules: [{ if: "true", rollout: { percentage: 30 }, variant: "on" }],
+        default: "off",
+      }),
     ).environment("prod");
     let on = 0;
     for (let i = 0; i < 10_000; i++) if (env?.evaluate("f", { targetingKey: `k${i}` }).value === true) on++;
@@ -212,7 +251,7 @@ describe("reasons and error codes", () => {
 
 describe("validation names every problem with its path", () => {
   const broken = {
-    segments: { beta: { if: "email.endsWith(\"@example.com\")" } },
+    segments: { beta: { if: 'email.endsWith("@example.com")' } },
     flags: {
       new_checkout: {
         type: "boolean",
@@ -224,10 +263,10 @@ describe("validation names every problem with its path", () => {
             on: true,
             rulez: [],
             rules: [
-              { if: "user.plan == \"enterprise\"", variant: "on" },
+              { if: 'user.plan == "enterprise"', variant: "on" },
               { segment: "betas", variant: "on" },
-              { if: "user.email.contians(\"@acme\")", variant: "on" },
-              { if: "country in [\"US\"", variant: "on" },
+              { if: 'user.email.contians("@acme")', variant: "on" },
+              { if: 'country in ["US"', variant: "on" },
             ],
             default: { split: { on: 25, off: 70 } },
           },
@@ -268,13 +307,21 @@ describe("validation names every problem with its path", () => {
     ["flags.other.environments.production.on", /expected true or false/],
     ["flags.third.prerequisites", /cycle: third → fourth → third/],
   ])("%s", (path, message) => {
-    expect(at(path).map((i) => i.message).join(" | ")).toMatch(message);
+    expect(
+      at(path)
+        .map((i) => i.message)
+        .join(" | "),
+    ).toMatch(message);
   });
 
   it("suggests the nearest name", () => {
-    expect(at("flags.new_checkout.environments.production.rulez")[0]?.suggestion).toBe("did you mean 'rules'?");
+    expect(at("flags.new_checkout.environments.production.rulez")[0]?.suggestion).toBe(
+      "did you mean 'rules'?",
+    );
     expect(at("flags.new_checkout.offVariant")[0]?.suggestion).toBe("did you mean 'off'?");
-    expect(at("flags.new_checkout.environments.production.rules[1].segment")[0]?.suggestion).toBe("did you mean 'beta'?");
+    expect(at("flags.new_checkout.environments.production.rules[1].segment")[0]?.suggestion).toBe(
+      "did you mean 'beta'?",
+    );
     expect(at("flags.new_checkout.environments.production.rules[2].if")[0]?.suggestion).toMatch(/contains/);
     expect(at("flags.new_checkout.environments.production.default.split")[0]?.suggestion).toMatch(/off: 75/);
   });

@@ -7,7 +7,14 @@ import { errorResult, NO_METADATA } from "./compile/results.js";
 import type { Ctx, Decide, Runtime } from "./compile/runtime.js";
 import type { EvalEnv } from "./expr/index.js";
 import type { FlagFile } from "./schema/flag-file.js";
-import type { EvaluateOptions, EvaluationContext, EvaluationResult, FlagValue, Issue, ValueType } from "./types.js";
+import type {
+  EvaluateOptions,
+  EvaluationContext,
+  EvaluationResult,
+  FlagValue,
+  Issue,
+  ValueType,
+} from "./types.js";
 
 export type { CompileOptions } from "./compile/compile-flag-set.js";
 
@@ -24,11 +31,20 @@ export type CompileFlagSetResult =
 export function compileFlagSet(doc: unknown, options: CompileOptions = {}): CompileFlagSetResult {
   try {
     const file = compileFile(doc, options);
-    if (file.errors.length > 0 && options.lenient !== true) return { ok: false, errors: file.errors, warnings: file.warnings };
-    return { ok: true, flagSet: new FlagSet(file.definition, file.environments, file.flags), warnings: file.warnings };
+    if (file.errors.length > 0 && options.lenient !== true)
+      return { ok: false, errors: file.errors, warnings: file.warnings };
+    return {
+      ok: true,
+      flagSet: new FlagSet(file.definition, file.environments, file.flags),
+      warnings: file.warnings,
+    };
   } catch (e) {
     // A defect, not bad input; still reported as data.
-    return { ok: false, errors: [{ path: "", message: `internal error: ${String(e)}`, severity: "error" }], warnings: [] };
+    return {
+      ok: false,
+      errors: [{ path: "", message: `internal error: ${String(e)}`, severity: "error" }],
+      warnings: [],
+    };
   }
 }
 
@@ -78,7 +94,12 @@ export class FlagEnvironment {
       const decide = e.compiled?.environments.get(name) ?? e.compiled?.unconfigured ?? e.broken;
       if (decide !== undefined) this.#slots.set(key, { type: e.type, decide });
     }
-    this.#runtime = { env: SYSTEM_ENV, random: Math.random, defaultValue: null, evaluate: this.#evaluatePrerequisite };
+    this.#runtime = {
+      env: SYSTEM_ENV,
+      random: Math.random,
+      defaultValue: null,
+      evaluate: this.#evaluatePrerequisite,
+    };
   }
 
   has(key: string): boolean {
@@ -97,12 +118,30 @@ export class FlagEnvironment {
     const slot = this.#slots.get(key);
     try {
       if (slot === undefined)
-        return errorResult(key, "FLAG_NOT_FOUND", `flag '${key}' not found in environment '${this.name}'`, defaultOf(options), NO_METADATA);
+        return errorResult(
+          key,
+          "FLAG_NOT_FOUND",
+          `flag '${key}' not found in environment '${this.name}'`,
+          defaultOf(options),
+          NO_METADATA,
+        );
       if (typeof context !== "object" || context === null || Array.isArray(context))
-        return errorResult(key, "INVALID_CONTEXT", "the evaluation context must be an object", defaultOf(options), NO_METADATA);
+        return errorResult(
+          key,
+          "INVALID_CONTEXT",
+          "the evaluation context must be an object",
+          defaultOf(options),
+          NO_METADATA,
+        );
       const tk = context.targetingKey;
       if (tk !== undefined && typeof tk !== "string")
-        return errorResult(key, "INVALID_CONTEXT", "targetingKey must be a string", defaultOf(options), NO_METADATA);
+        return errorResult(
+          key,
+          "INVALID_CONTEXT",
+          "targetingKey must be a string",
+          defaultOf(options),
+          NO_METADATA,
+        );
       if (options === undefined) return slot.decide(context as Ctx, this.#runtime) as EvaluationResult<T>;
       if (options.type !== undefined && slot.type !== undefined && options.type !== slot.type)
         return errorResult(
@@ -127,7 +166,8 @@ export class FlagEnvironment {
 
   #runtimeFor(options: EvaluateOptions<FlagValue>): Runtime {
     const base = this.#runtime;
-    if (options.now === undefined && options.random === undefined && options.defaultValue === undefined) return base;
+    if (options.now === undefined && options.random === undefined && options.defaultValue === undefined)
+      return base;
     return {
       env: options.now === undefined ? base.env : { now: options.now },
       random: options.random ?? base.random,

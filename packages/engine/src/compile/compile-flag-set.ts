@@ -4,7 +4,7 @@
  * an Issue with its path; nothing here throws on bad input.
  */
 import { compileExpression, type Program } from "../expr/index.js";
-import { flagFile as flagFileSchema, type FlagDefinition, type FlagFile } from "../schema/flag-file.js";
+import { type FlagDefinition, type FlagFile, flagFile as flagFileSchema } from "../schema/flag-file.js";
 import type { Issue } from "../types.js";
 import { checkStructure, isPlainObject, joinPath, UNKNOWN_FIELD } from "../validate/structure.js";
 import { nearest } from "../validate/suggest.js";
@@ -40,7 +40,12 @@ const SELF_NAMES = ["user", "context"] as const;
 export function compileFile(doc: unknown, options: CompileOptions = {}): CompiledFile {
   const issues: Issue[] = [];
   if (!isPlainObject(doc)) {
-    issues.push({ path: "", message: "a flag file is an object with a `flags` field", expected: "{ flags: { … } }", severity: "error" });
+    issues.push({
+      path: "",
+      message: "a flag file is an object with a `flags` field",
+      expected: "{ flags: { … } }",
+      severity: "error",
+    });
     return { definition: { flags: {} }, environments: [], flags: new Map(), errors: issues, warnings: [] };
   }
   checkStructure(flagFileSchema, doc, "", issues);
@@ -63,7 +68,7 @@ export function compileFile(doc: unknown, options: CompileOptions = {}): Compile
     issues.push({
       path,
       message: `does not compile: ${r.error.message} (${line > 1 ? `line ${line}, ` : ""}column ${column})`,
-      expected: "a CEL expression, e.g. user.plan == \"enterprise\"",
+      expected: 'a CEL expression, e.g. user.plan == "enterprise"',
       ...(r.error.suggestion !== undefined && { suggestion: r.error.suggestion }),
       severity: "error",
     });
@@ -78,7 +83,10 @@ export function compileFile(doc: unknown, options: CompileOptions = {}): Compile
     const seg = raw as { if?: string; include?: string[]; exclude?: string[]; bucketBy?: string };
     const program = seg.if !== undefined ? compile(seg.if, `${path}.if`) : undefined;
     if (seg.if !== undefined && program === undefined) continue;
-    segments.set(name, segmentTest(program, seg.include ?? [], seg.exclude ?? [], seg.bucketBy ?? "targetingKey"));
+    segments.set(
+      name,
+      segmentTest(program, seg.include ?? [], seg.exclude ?? [], seg.bucketBy ?? "targetingKey"),
+    );
   }
 
   // Flags.
@@ -138,19 +146,29 @@ export function compileFile(doc: unknown, options: CompileOptions = {}): Compile
         severity: "warning",
       });
     if (def.expires !== undefined && Number.isNaN(Date.parse(def.expires)))
-      issues.push({ path: `${joinPath("flags", key)}.expires`, message: `${def.expires} is not a calendar date`, severity: "error" });
+      issues.push({
+        path: `${joinPath("flags", key)}.expires`,
+        message: `${def.expires} is not a calendar date`,
+        severity: "error",
+      });
   }
 
   const errors = issues.filter((i) => i.severity === "error");
   const warnings = issues.filter((i) => i.severity === "warning");
   if (options.lenient === true) {
     for (const [key, entry] of flags) {
-      const mine = errors.filter((i) => i.path.startsWith(`${joinPath("flags", key)}.`) || i.path === joinPath("flags", key));
+      const mine = errors.filter(
+        (i) => i.path.startsWith(`${joinPath("flags", key)}.`) || i.path === joinPath("flags", key),
+      );
       if (entry.compiled !== undefined && mine.length === 0) continue;
       const first = mine[0] ?? errors[0];
       const message = `flag '${key}' is invalid: ${first ? `${first.path}: ${first.message}` : "it depends on an invalid segment"}`;
       const metadata = isPlainObject(flagDefs[key]) ? metadataOf(flagDefs[key] as FlagDefinition) : {};
-      flags.set(key, { ...entry, compiled: undefined, broken: (_ctx, rt) => errorResult(key, "PARSE_ERROR", message, rt.defaultValue, metadata) });
+      flags.set(key, {
+        ...entry,
+        compiled: undefined,
+        broken: (_ctx, rt) => errorResult(key, "PARSE_ERROR", message, rt.defaultValue, metadata),
+      });
     }
   }
   return { definition, environments, flags, errors, warnings };
@@ -164,7 +182,8 @@ function segmentTest(
 ): SegmentTest {
   const inc = new Set(include);
   const exc = new Set(exclude);
-  if (inc.size === 0 && exc.size === 0) return program === undefined ? () => false : (ctx, env) => program(ctx, env) === true;
+  if (inc.size === 0 && exc.size === 0)
+    return program === undefined ? () => false : (ctx, env) => program(ctx, env) === true;
   return (ctx, env) => {
     const k = ctx[bucketBy];
     if (typeof k === "string") {
@@ -199,7 +218,8 @@ function checkPrerequisiteCycles(
       return;
     }
     state.set(key, "visiting");
-    for (const p of defs[key]?.prerequisites ?? []) if (valid.has(p.flag) && p.flag !== key) visit(p.flag, [...trail, key]);
+    for (const p of defs[key]?.prerequisites ?? [])
+      if (valid.has(p.flag) && p.flag !== key) visit(p.flag, [...trail, key]);
     state.set(key, "done");
   };
   for (const key of valid.keys()) visit(key, []);

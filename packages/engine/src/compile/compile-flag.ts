@@ -69,7 +69,12 @@ export function offVariantOf(def: FlagDefinition): string | undefined {
   return falses.length === 1 ? falses[0]?.[0] : undefined;
 }
 
-export function compileFlag(key: string, def: FlagDefinition, scope: FlagScope, base: string): CompiledFlag | undefined {
+export function compileFlag(
+  key: string,
+  def: FlagDefinition,
+  scope: FlagScope,
+  base: string,
+): CompiledFlag | undefined {
   const issues = scope.issues;
   const before = issues.length;
   const err = (path: string, message: string, extra: Partial<Issue> = {}) =>
@@ -78,7 +83,10 @@ export function compileFlag(key: string, def: FlagDefinition, scope: FlagScope, 
   const names = Object.keys(variants);
   const metadata = metadataOf(def);
 
-  if (names.length === 0) err(`${base}.variants`, "a flag needs at least one variant", { expected: "variants: { NAME: VALUE, … }" });
+  if (names.length === 0)
+    err(`${base}.variants`, "a flag needs at least one variant", {
+      expected: "variants: { NAME: VALUE, … }",
+    });
   for (const [name, value] of Object.entries(variants)) {
     if (!fitsType(def.type, value))
       err(`${base}.variants.${name}`, `value ${JSON.stringify(value)} is not a ${def.type}`, {
@@ -107,15 +115,23 @@ export function compileFlag(key: string, def: FlagDefinition, scope: FlagScope, 
     const theirs = scope.flagVariants.get(p.flag);
     if (theirs === undefined) {
       const guess = nearest(p.flag, scope.flagVariants.keys());
-      err(`${path}.flag`, `unknown flag '${p.flag}'`, guess !== undefined ? { suggestion: `did you mean '${guess}'?` } : {});
+      err(
+        `${path}.flag`,
+        `unknown flag '${p.flag}'`,
+        guess !== undefined ? { suggestion: `did you mean '${guess}'?` } : {},
+      );
     }
     if ((p.variant === undefined) === (p.variants === undefined))
       err(path, "give exactly one of variant or variants", { expected: "{ flag: KEY, variant: NAME }" });
     for (const v of p.variant !== undefined ? [p.variant] : (p.variants ?? [])) {
       if (theirs !== undefined && !theirs.includes(v))
-        err(`${path}.variant${p.variant === undefined ? "s" : ""}`, `flag '${p.flag}' has no variant '${v}'`, {
-          expected: `one of ${theirs.join(", ")}`,
-        });
+        err(
+          `${path}.variant${p.variant === undefined ? "s" : ""}`,
+          `flag '${p.flag}' has no variant '${v}'`,
+          {
+            expected: `one of ${theirs.join(", ")}`,
+          },
+        );
     }
   }
 
@@ -132,7 +148,13 @@ export function compileFlag(key: string, def: FlagDefinition, scope: FlagScope, 
     if (decide !== undefined) environments.set(envName, decide);
   }
   if (issues.slice(before).some((i) => i.severity === "error") || offName === undefined) return undefined;
-  const offResult = result({ key, value: variants[offName] ?? null, variant: offName, reason: "DISABLED", flagMetadata: metadata });
+  const offResult = result({
+    key,
+    value: variants[offName] ?? null,
+    variant: offName,
+    reason: "DISABLED",
+    flagMetadata: metadata,
+  });
   return {
     key,
     type: def.type,
@@ -169,7 +191,7 @@ function compileEnvironment(
   const mode: HashingMode = env.hashing ?? "ramp";
   const envSalt = env.salt ?? key;
   const envBucketBy = env.bucketBy ?? "targetingKey";
-  const valueOf = (name: string): FlagValue => variants[name] ?? null;
+  const variantValue = (name: string): FlagValue => variants[name] ?? null;
 
   const missingKey = (attr: string | readonly string[]) => {
     const what = typeof attr === "string" ? `'${attr}'` : attr.map((a) => `'${a}'`).join(" or ");
@@ -197,7 +219,7 @@ function compileEnvironment(
       if (!variantRef(bare ? path : `${path}.variant`, variant)) return undefined;
       const r = result({
         key,
-        value: valueOf(variant),
+        value: variantValue(variant),
         variant,
         reason: rule === undefined ? "STATIC" : "TARGETING_MATCH",
         flagMetadata: metadata,
@@ -211,7 +233,14 @@ function compileEnvironment(
     const weights = order.map((v) => split[v] ?? 0);
     const choose = splitChooser(mode, salt ?? envSalt, weights);
     const results = order.map((v) =>
-      result({ key, value: valueOf(v), variant: v, reason: "SPLIT", flagMetadata: metadata, ...ruleFields }),
+      result({
+        key,
+        value: variantValue(v),
+        variant: v,
+        reason: "SPLIT",
+        flagMetadata: metadata,
+        ...ruleFields,
+      }),
     );
     const by = bucketBy ?? envBucketBy;
     const keyOf = keyReader(by);
@@ -228,7 +257,13 @@ function compileEnvironment(
   for (const [variant, keys] of Object.entries(env.targets ?? {})) {
     const path = `${base}.targets.${variant}`;
     if (!variantRef(path, variant)) continue;
-    const r = result({ key, value: valueOf(variant), variant, reason: "TARGETING_MATCH", flagMetadata: metadata });
+    const r = result({
+      key,
+      value: variantValue(variant),
+      variant,
+      reason: "TARGETING_MATCH",
+      flagMetadata: metadata,
+    });
     targets ??= new Map();
     for (const [i, k] of keys.entries()) {
       const prior = targets.get(k);
@@ -249,24 +284,31 @@ function compileEnvironment(
   }
   function compileRule(rule: RuleDefinition, path: string, index: number): RuleDecide | undefined {
     const program = rule.if !== undefined ? scope.compile(rule.if, `${path}.if`) : undefined;
-    const segmentNames = rule.segment === undefined ? [] : typeof rule.segment === "string" ? [rule.segment] : rule.segment;
+    const segmentNames =
+      rule.segment === undefined ? [] : typeof rule.segment === "string" ? [rule.segment] : rule.segment;
     const segments: SegmentTest[] = [];
     for (const [j, name] of segmentNames.entries()) {
       const s = scope.segments.get(name);
       if (s !== undefined) segments.push(s);
       else {
         const guess = nearest(name, scope.segments.keys());
-        err(typeof rule.segment === "string" ? `${path}.segment` : `${path}.segment[${j}]`, `unknown segment '${name}'`, {
-          expected: "the name of a segment under `segments`",
-          ...(guess !== undefined && { suggestion: `did you mean '${guess}'?` }),
-        });
+        err(
+          typeof rule.segment === "string" ? `${path}.segment` : `${path}.segment[${j}]`,
+          `unknown segment '${name}'`,
+          {
+            expected: "the name of a segment under `segments`",
+            ...(guess !== undefined && { suggestion: `did you mean '${guess}'?` }),
+          },
+        );
       }
     }
     let gate: ((ctx: Ctx, rt: Runtime) => boolean) | undefined;
     if (rule.rollout !== undefined) {
       const g = rule.rollout;
       if (mode !== "unleash" && !isHundredth(g.percentage))
-        err(`${path}.rollout.percentage`, `${g.percentage} is finer than 0.01%`, { expected: "a percentage in steps of 0.01" });
+        err(`${path}.rollout.percentage`, `${g.percentage} is finer than 0.01%`, {
+          expected: "a percentage in steps of 0.01",
+        });
       const admit = gateChooser(mode, g.salt ?? envSalt, g.percentage);
       const keyOf = keyReader(g.bucketBy ?? envBucketBy);
       gate = (ctx, rt) => {
@@ -274,7 +316,10 @@ function compileEnvironment(
         return k !== undefined && admit(k);
       };
     }
-    const serve = compileServe(path, rule.variant, rule.split, rule.bucketBy, rule.salt, { index, name: rule.name });
+    const serve = compileServe(path, rule.variant, rule.split, rule.bucketBy, rule.salt, {
+      index,
+      name: rule.name,
+    });
     if (serve === undefined || (rule.if !== undefined && program === undefined)) return undefined;
     return ruleDecide(program, segments, gate, serve);
   }
@@ -286,21 +331,35 @@ function compileEnvironment(
     const r =
       offName === undefined
         ? undefined
-        : result({ key, value: valueOf(offName), variant: offName, reason: "DEFAULT", flagMetadata: metadata });
+        : result({
+            key,
+            value: variantValue(offName),
+            variant: offName,
+            reason: "DEFAULT",
+            flagMetadata: metadata,
+          });
     dflt = r === undefined ? undefined : () => r;
-  } else if (typeof d === "string") dflt = compileServe(`${base}.default`, d, undefined, undefined, undefined, undefined, true);
-  else if ("variant" in d) dflt = compileServe(`${base}.default`, d.variant, undefined, undefined, undefined, undefined);
+  } else if (typeof d === "string")
+    dflt = compileServe(`${base}.default`, d, undefined, undefined, undefined, undefined, true);
+  else if ("variant" in d)
+    dflt = compileServe(`${base}.default`, d.variant, undefined, undefined, undefined, undefined);
   else dflt = compileServe(`${base}.default`, undefined, d.split, d.bucketBy, d.salt, undefined);
 
   if (issues.length > before || dflt === undefined || offName === undefined) return undefined;
-  const offResult = result({ key, value: valueOf(offName), variant: offName, reason: "DISABLED", flagMetadata: metadata });
+  const offResult = result({
+    key,
+    value: variantValue(offName),
+    variant: offName,
+    reason: "DISABLED",
+    flagMetadata: metadata,
+  });
   if (!env.on) return () => offResult;
   const prereqs = (def.prerequisites ?? []).map((p) => ({
     flag: p.flag,
     variants: new Set(p.variant !== undefined ? [p.variant] : (p.variants ?? [])),
     failed: result({
       key,
-      value: valueOf(offName),
+      value: variantValue(offName),
       variant: offName,
       reason: "PREREQUISITE_FAILED",
       flagMetadata: Object.freeze({ ...metadata, prerequisite: p.flag }),
@@ -383,7 +442,9 @@ function checkSplit(
       ok = false;
     }
     if (mode !== "ramp" && !Number.isInteger(w)) {
-      err(`${path}.${name}`, `${w} is not an integer weight`, { expected: `an integer weight (hashing: ${mode})` });
+      err(`${path}.${name}`, `${w} is not an integer weight`, {
+        expected: `an integer weight (hashing: ${mode})`,
+      });
       ok = false;
     }
   }

@@ -38,7 +38,13 @@ export function result(p: ResultParts): EvaluationResult {
     ruleIndex?: number;
     ruleName?: string;
     flagMetadata: FlagMetadata;
-  } = { key: p.key, value: deepFreeze(p.value), variant: p.variant, reason: p.reason, flagMetadata: p.flagMetadata };
+  } = {
+    key: p.key,
+    value: deepFreeze(p.value),
+    variant: p.variant,
+    reason: p.reason,
+    flagMetadata: p.flagMetadata,
+  };
   if (p.ruleIndex !== undefined) r.ruleIndex = p.ruleIndex;
   if (p.ruleName !== undefined) r.ruleName = p.ruleName;
   return Object.freeze(r);

@@ -4,6 +4,7 @@
  */
 
 import { ExprError, overloadError } from "./errors.js";
+import { keyString } from "./map-keys.js";
 import { Semver } from "./semver.js";
 import { Duration, Timestamp } from "./time.js";
 import { type Eval, hasOwn, isMap, typeName, type Vars } from "./values.js";
@@ -137,7 +138,7 @@ export function hasField(operand: Eval, key: string): Eval {
   };
 }
 
-/** `container[index]` for lists (integral numeric index) and maps (string key). */
+/** `container[index]` for lists (integral numeric index) and maps (string, int, uint or bool key). */
 export function indexValue(container: unknown, index: unknown): unknown {
   if (container instanceof ExprError) return container;
   if (index instanceof ExprError) return index;
@@ -154,8 +155,9 @@ export function indexValue(container: unknown, index: unknown): unknown {
     return r;
   }
   if (isMap(container)) {
-    if (typeof index === "string" && hasOwn(container, index)) {
-      const r = container[index];
+    const key = keyString(index);
+    if (key !== undefined && hasOwn(container, key)) {
+      const r = container[key];
       if (r !== undefined) return r;
     }
     return new ExprError(

@@ -21,6 +21,7 @@ import { type Compiled, constant, dynamic, type FunctionDef, fold, strictCall } 
 import { ExprError, fail } from "./errors.js";
 import { GLOBAL_FUNCTIONS, METHODS, unknownFunction, unknownMethod } from "./functions.js";
 import { compileMacro, MACROS } from "./macros.js";
+import { keyString, rememberKeys } from "./map-keys.js";
 import {
   compileConditional,
   compileEquality,
@@ -28,7 +29,7 @@ import {
   compileLogical,
   compileRelation,
 } from "./operators.js";
-import type { Eval } from "./values.js";
+import { type Eval, typeName } from "./values.js";
 
 /** A host function: called with error-free argument values; returns a value or an ExprError. */
 export type ExtraFunction = (...args: unknown[]) => unknown;
@@ -166,23 +167,32 @@ export class Compiler {
     }
     const seen = new Set<string>();
     for (const k of keys) {
-      if (!k.isConst) continue;
-      if (typeof k.value !== "string") fail("map keys must be strings", k.offset);
-      if (seen.has(k.value)) fail(`duplicate map key '${k.value}'`, k.offset);
-      seen.add(k.value);
+      if (!k.isConst || k.value instanceof ExprError) continue;
+      const key = k.type === "double" ? undefined : keyString(k.value);
+      if (key === undefined)
+        fail(badKeyMessage(k.type === "double" ? "double" : typeName(k.value)), k.offset);
+      if (seen.has(key)) fail(`duplicate map key ${showKey(k.value)}`, k.offset);
+      seen.add(key);
     }
+    const stringKeys = keys.every((k) => k.isConst && typeof k.value === "string");
     const result = dynamic(
       (v, e) => {
         const out: Record<string, unknown> = Object.create(null);
+        const written: unknown[] | undefined = stringKeys ? undefined : [];
         for (const [ek, ev] of pairs) {
           const k = ek(v, e);
           if (k instanceof ExprError) return k;
-          if (typeof k !== "string") return new ExprError("invalid_argument", "map keys must be strings");
-          if (Object.hasOwn(out, k)) return new ExprError("invalid_argument", `duplicate map key '${k}'`);
+          const key = keyString(k);
+          if (key === undefined) return new ExprError("invalid_argument", badKeyMessage(typeName(k)));
+          if (Object.hasOwn(out, key)) {
+            return new ExprError("invalid_argument", `duplicate map key ${showKey(k)}`);
+          }
           const x = ev(v, e);
           if (x instanceof ExprError) return x;
-          out[k] = x;
+          out[key] = x;
+          written?.push(k);
         }
+        if (written !== undefined) rememberKeys(out, written);
         return out;
       },
       "map",
@@ -278,6 +288,14 @@ export class Compiler {
     this.scopes.pop();
     return compileMacro(name, range, this.slots, slot, compiled, offset);
   }
+}
+
+function badKeyMessage(type: string): string {
+  return `map keys must be int, uint, bool or string, not ${type}`;
+}
+
+function showKey(key: unknown): string {
+  return typeof key === "string" ? `'${key}'` : String(key);
 }
 
 function checkArity(name: string, def: FunctionDef, count: number, method: boolean, offset: number): void {

@@ -64,7 +64,9 @@ describe("constant arguments checked at compile time", () => {
     ["semver('1.0')", 7, "invalid semver"],
     ["now().getHours('Nowhere/City')", 15, "not a known time zone"],
     ["{'a': 1, 'a': 2}", 9, "duplicate map key 'a'"],
-    ["{1: 'a'}", 1, "map keys must be strings"],
+    ["{1.0: 'a'}", 1, "map keys must be int, uint, bool or string, not double"],
+    ["{null: 'a'}", 1, "map keys must be int, uint, bool or string, not null_type"],
+    ["{1: 'a', 1u: 'b'}", 9, "duplicate map key 1"],
   ])("%s", (source, offset, message) => {
     const d = diagnostic(source);
     expect(d.message).toContain(message);

@@ -8,6 +8,7 @@ import { ARGO_FUNCTIONS } from "./argo.js";
 import type { FunctionDef } from "./compiled.js";
 import { fail } from "./errors.js";
 import { MACROS } from "./macros.js";
+import { NETWORK_FUNCTIONS } from "./network-functions.js";
 import { SEMVER_FUNCTIONS, SEMVER_METHODS } from "./semver-functions.js";
 import { STANDARD_FUNCTIONS, STANDARD_METHODS } from "./standard-functions.js";
 import { TIME_FUNCTIONS, TIME_METHODS } from "./time-functions.js";
@@ -17,6 +18,7 @@ export const GLOBAL_FUNCTIONS: ReadonlyMap<string, FunctionDef> = new Map([
   ...STANDARD_FUNCTIONS,
   ...TIME_FUNCTIONS,
   ...SEMVER_FUNCTIONS,
+  ...NETWORK_FUNCTIONS,
   ...ARGO_FUNCTIONS,
 ]);
 

@@ -1,11 +1,12 @@
 /**
  * CEL's comprehension macros: `all`, `exists`, `exists_one`, `map`, `filter`. The iteration variable
  * lives in a slot of the program (closures are compiled once, so no scope objects are allocated while
- * evaluating). Lists iterate their elements, maps their keys.
+ * evaluating). Lists iterate their elements, maps their keys (a literal's int and bool keys as written).
  */
 
 import { type Compiled, dynamic } from "./compiled.js";
 import { ExprError, overloadError } from "./errors.js";
+import { mapKeys } from "./map-keys.js";
 import { type Eval, isMap, typeName } from "./values.js";
 
 export const MACROS: ReadonlyMap<string, readonly number[]> = new Map([
@@ -18,7 +19,7 @@ export const MACROS: ReadonlyMap<string, readonly number[]> = new Map([
 
 function elements(macro: string, range: unknown): readonly unknown[] | ExprError {
   if (Array.isArray(range)) return range;
-  if (isMap(range)) return Object.keys(range);
+  if (isMap(range)) return mapKeys(range);
   if (range instanceof ExprError) return range;
   return overloadError(macro, typeName(range));
 }

@@ -6,6 +6,7 @@
 
 import { type Compiled, constant, dynamic, fold } from "./compiled.js";
 import { ExprError, overloadError } from "./errors.js";
+import { keyString } from "./map-keys.js";
 import { celCompare, celEquals, type Eval, hasOwn, isMap, typeName } from "./values.js";
 
 export type RelationOp = "<" | "<=" | ">" | ">=";
@@ -196,7 +197,10 @@ export function membership(x: unknown, container: unknown): unknown {
     for (const item of container) if (item === x || celEquals(item, x)) return true;
     return false;
   }
-  if (isMap(container)) return typeof x === "string" && hasOwn(container, x) && container[x] !== undefined;
+  if (isMap(container)) {
+    const key = keyString(x);
+    return key !== undefined && hasOwn(container, key) && container[key] !== undefined;
+  }
   return overloadError("@in", typeName(x), typeName(container));
 }
 
@@ -232,6 +236,17 @@ function setMembership(operand: Eval, set: ReadonlySet<unknown>): Eval {
   };
 }
 
+/** `key in {constant map}`: keys are stored as strings, so an int or bool operand is looked up as one. */
+function keyMembership(operand: Eval, keys: ReadonlySet<string>): Eval {
+  return (v, e) => {
+    const x = operand(v, e);
+    if (typeof x === "string") return keys.has(x);
+    if (x instanceof ExprError) return x;
+    const key = keyString(x);
+    return key !== undefined && keys.has(key);
+  };
+}
+
 /** `x in list` / `key in map`; a constant list of scalars (or a constant map) becomes a Set lookup. */
 export function compileIn(a: Compiled, b: Compiled, offset: number): Compiled {
   const ea = a.eval;
@@ -239,9 +254,11 @@ export function compileIn(a: Compiled, b: Compiled, offset: number): Compiled {
   const c = b.value;
   const scalars =
     b.isConst && Array.isArray(c) && c.every((item) => isPrimitive(item) && !Number.isNaN(item));
-  if (scalars || (b.isConst && isMap(c))) {
-    const items: readonly unknown[] = Array.isArray(c) ? [...new Set(c)] : isMap(c) ? Object.keys(c) : [];
+  if (scalars && Array.isArray(c)) {
+    const items: readonly unknown[] = [...new Set(c)];
     evaluate = items.length <= LINEAR_SCAN_MAX ? scanMembership(a, items) : setMembership(ea, new Set(items));
+  } else if (b.isConst && isMap(c)) {
+    evaluate = keyMembership(ea, new Set(Object.keys(c)));
   } else {
     const eb = b.eval;
     evaluate = (v, e) => {

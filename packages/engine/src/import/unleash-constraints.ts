@@ -178,7 +178,7 @@ function operatorTest(c: UnleashConstraint, path: string, warn: Warn): Test | un
       return t ?? NEVER;
     }
     case "IN_CIDR":
-      return cidrTest(name, clean(c.values), path, warn);
+      return cidrTest(name, clean(c.values));
     default:
       warn(
         `${path}.operator`,
@@ -226,11 +226,8 @@ function semverConstant(value: string | undefined): string | undefined {
   return typeof parsed === "string" ? undefined : parsed.toString();
 }
 
-/** Set when Ramp's CEL has `inCidr(address, range)`; until then IPv6 ranges cannot be expressed. */
-const HAS_IN_CIDR = compileExpression('inCidr("::1", "::/0")').ok;
-
-/** IN_CIDR: IPv4 ranges as one anchored pattern; IPv6 ranges through `inCidr` when Ramp has it. */
-function cidrTest(name: string, ranges: readonly string[], path: string, warn: Warn): Test {
+/** IN_CIDR: IPv4 ranges as anchored patterns; IPv6 ranges through `inCidr`. */
+function cidrTest(name: string, ranges: readonly string[]): Test {
   const v = operand(name);
   // One pattern per range keeps each readable and within RE2's size limits.
   const tests: Test[] = ranges.flatMap((r) => {
@@ -240,15 +237,9 @@ function cidrTest(name: string, ranges: readonly string[], path: string, warn: W
     return [matches(name, `^${pattern}$`) ?? NEVER];
   });
   const v6 = ranges.filter((r) => parseIpv4(r) === undefined && r.includes(":"));
-  if (v6.length > 0 && HAS_IN_CIDR) {
+  if (v6.length > 0) {
     const call = or(...v6.map((r) => primary(`inCidr(${v}, ${quote(r)})`)));
     tests.push(onAttribute(name, call, not(call)));
-  } else if (v6.length > 0) {
-    warn(
-      path,
-      `IPv6 ranges ${v6.join(", ")} cannot be expressed yet (Ramp's CEL has no inCidr()): they never match here, while Unleash matches addresses inside them`,
-      "error",
-    );
   }
   return tests.length === 0 ? NEVER : anyOf(tests);
 }

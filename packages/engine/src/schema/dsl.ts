@@ -68,7 +68,13 @@ export type Schema =
   | ObjectSchema
   | UnionSchema;
 
-export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [k: string]: JsonValue };
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly JsonValue[]
+  | { readonly [k: string]: JsonValue };
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
@@ -88,7 +94,9 @@ export type Static<S> = S extends StringSchema
             : S extends RecordSchema<infer V>
               ? Record<string, Static<V>>
               : S extends ObjectSchema<infer P, infer R>
-                ? Simplify<{ [K in R & keyof P]: Static<P[K]> } & { [K in Exclude<keyof P, R>]?: Static<P[K]> }>
+                ? Simplify<
+                    { [K in R & keyof P]: Static<P[K]> } & { [K in Exclude<keyof P, R>]?: Static<P[K]> }
+                  >
                 : S extends UnionSchema<infer O>
                   ? Static<O[number]>
                   : never;
@@ -118,7 +126,11 @@ export const t = {
     required: readonly R[] = [],
     o: Annotations = {},
   ): ObjectSchema<P, R> => ({ kind: "object", props, required, ...o }),
-  union: <const O extends readonly Schema[]>(options: O, expected: string, o: Annotations = {}): UnionSchema<O> => ({
+  union: <const O extends readonly Schema[]>(
+    options: O,
+    expected: string,
+    o: Annotations = {},
+  ): UnionSchema<O> => ({
     kind: "union",
     options,
     expected,

@@ -5,11 +5,12 @@ import { parse } from "yaml";
 import { toJsonSchema } from "./dsl.js";
 import { flagFile } from "./flag-file.js";
 
-const committed = JSON.parse(readFileSync(new URL("../../schema/flags.schema.json", import.meta.url), "utf8")) as Record<
-  string,
-  unknown
->;
-const examples = parse(readFileSync(new URL("../../../../examples/flags.yaml", import.meta.url), "utf8")) as unknown;
+const committed = JSON.parse(
+  readFileSync(new URL("../../schema/flags.schema.json", import.meta.url), "utf8"),
+) as Record<string, unknown>;
+const examples = parse(
+  readFileSync(new URL("../../../../examples/flags.yaml", import.meta.url), "utf8"),
+) as unknown;
 
 describe("the published JSON Schema", () => {
   it("is generated from the same definition as the types (run `npm run schema` if this fails)", () => {
@@ -25,7 +26,9 @@ describe("the published JSON Schema", () => {
   });
 
   it("rejects unknown fields and wrong types, as the engine's validator does", () => {
-    expect(validate({ flags: { f: { type: "boolean", environments: { p: { on: true, rulez: [] } } } } })).toBe(false);
+    expect(
+      validate({ flags: { f: { type: "boolean", environments: { p: { on: true, rulez: [] } } } } }),
+    ).toBe(false);
     expect(validate({ flags: { f: { type: "bool", environments: {} } } })).toBe(false);
     expect(validate({ flags: { f: { type: "boolean", environments: { p: { on: "yes" } } } } })).toBe(false);
   });

@@ -39,28 +39,46 @@ const bucketing = {
 
 export const rolloutGate = t.object(
   {
-    percentage: t.number({ minimum: 0, maximum: 100, description: "Share of matching contexts that this rule takes." }),
+    percentage: t.number({
+      minimum: 0,
+      maximum: 100,
+      description: "Share of matching contexts that this rule takes.",
+    }),
     ...bucketing,
   },
   ["percentage"],
-  { description: "Only this share of the contexts that match the rule take it; the rest fall through to the next rule." },
+  {
+    description:
+      "Only this share of the contexts that match the rule take it; the rest fall through to the next rule.",
+  },
 );
 
 export const rule = t.object(
   {
     name: t.string({ description: "Shown as the matched rule in evaluation results." }),
     description: t.string(),
-    if: t.string({ format: "cel", minLength: 1, description: "CEL expression over the context, e.g. plan == \"enterprise\"." }),
-    segment: t.union([t.string({ minLength: 1 }), t.array(t.string({ minLength: 1 }), { minItems: 1 })], "a segment name or a list of them", {
-      description: "Segment(s) the context must belong to (all of them).",
+    if: t.string({
+      format: "cel",
+      minLength: 1,
+      description: 'CEL expression over the context, e.g. plan == "enterprise".',
     }),
+    segment: t.union(
+      [t.string({ minLength: 1 }), t.array(t.string({ minLength: 1 }), { minItems: 1 })],
+      "a segment name or a list of them",
+      {
+        description: "Segment(s) the context must belong to (all of them).",
+      },
+    ),
     rollout: rolloutGate,
     variant: variantName,
     split,
     ...bucketing,
   },
   [],
-  { description: "Matches when `if` holds and the context is in every `segment`; serves `variant` or `split`." },
+  {
+    description:
+      "Matches when `if` holds and the context is in every `segment`; serves `variant` or `split`.",
+  },
 );
 
 export const serve = t.union(
@@ -124,7 +142,10 @@ export const segment = t.object(
     if: t.string({ format: "cel", minLength: 1 }),
     include: t.array(t.string(), { description: "Keys always in the segment." }),
     exclude: t.array(t.string(), { description: "Keys never in the segment (wins over include and if)." }),
-    bucketBy: t.string({ minLength: 1, description: "Attribute matched against include/exclude (default targetingKey)." }),
+    bucketBy: t.string({
+      minLength: 1,
+      description: "Attribute matched against include/exclude (default targetingKey).",
+    }),
   },
   [],
 );

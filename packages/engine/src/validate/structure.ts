@@ -59,7 +59,8 @@ export function checkStructure(schema: Schema, value: unknown, path: string, iss
   };
   switch (schema.kind) {
     case "string": {
-      if (typeof value !== "string") return fail(`expected ${expectedOf(schema)}, got ${describeValue(value)}`);
+      if (typeof value !== "string")
+        return fail(`expected ${expectedOf(schema)}, got ${describeValue(value)}`);
       if (schema.minLength !== undefined && value.length < schema.minLength) return fail("must not be empty");
       if (schema.maxLength !== undefined && value.length > schema.maxLength)
         return fail(`is longer than ${schema.maxLength} characters`);
@@ -70,7 +71,10 @@ export function checkStructure(schema: Schema, value: unknown, path: string, iss
     case "number": {
       if (typeof value !== "number" || !Number.isFinite(value))
         return fail(`expected ${expectedOf(schema)}, got ${describeValue(value)}`);
-      if ((schema.minimum !== undefined && value < schema.minimum) || (schema.maximum !== undefined && value > schema.maximum))
+      if (
+        (schema.minimum !== undefined && value < schema.minimum) ||
+        (schema.maximum !== undefined && value > schema.maximum)
+      )
         return fail(`${value} is out of range; expected ${expectedOf(schema)}`);
       return true;
     }
@@ -79,15 +83,24 @@ export function checkStructure(schema: Schema, value: unknown, path: string, iss
     case "enum": {
       if ((schema.values as readonly unknown[]).includes(value)) return true;
       const suggestion =
-        typeof value === "string" ? nearest(value, schema.values.filter((v): v is string => typeof v === "string")) : undefined;
-      return fail(`${describeValue(value)} is not ${expectedOf(schema)}`, suggestion ? { suggestion: `did you mean '${suggestion}'?` } : {});
+        typeof value === "string"
+          ? nearest(
+              value,
+              schema.values.filter((v): v is string => typeof v === "string"),
+            )
+          : undefined;
+      return fail(
+        `${describeValue(value)} is not ${expectedOf(schema)}`,
+        suggestion ? { suggestion: `did you mean '${suggestion}'?` } : {},
+      );
     }
     case "json":
       return true;
     case "array": {
       if (!Array.isArray(value)) return fail(`expected a list, got ${describeValue(value)}`);
       let ok = true;
-      if (schema.minItems !== undefined && value.length < schema.minItems) ok = fail(`needs at least ${schema.minItems} item(s)`);
+      if (schema.minItems !== undefined && value.length < schema.minItems)
+        ok = fail(`needs at least ${schema.minItems} item(s)`);
       value.forEach((item, i) => {
         ok = checkStructure(schema.items, item, joinPath(path, i), issues) && ok;
       });
@@ -136,7 +149,11 @@ export function checkStructure(schema: Schema, value: unknown, path: string, iss
       for (const r of schema.required) {
         const key = String(r);
         if (!(key in value)) {
-          issues.push({ path: joinPath(path, key), message: `missing required field '${key}'`, severity: "error" });
+          issues.push({
+            path: joinPath(path, key),
+            message: `missing required field '${key}'`,
+            severity: "error",
+          });
           ok = false;
         }
       }
@@ -155,7 +172,7 @@ export function checkStructure(schema: Schema, value: unknown, path: string, iss
           bestScore = s;
         }
       }
-      if (best !== undefined && best.some((i) => i.path !== path)) {
+      if (best?.some((i) => i.path !== path)) {
         issues.push(...best);
         return false;
       }
@@ -167,7 +184,9 @@ export function checkStructure(schema: Schema, value: unknown, path: string, iss
 function score(attempt: Issue[], option: Schema, value: unknown): number {
   // An option of the value's own shape (object for object…) is the better explanation, and among
   // objects the one whose fields the value actually uses: unknown or missing fields mean "wrong form".
-  const wrongForm = attempt.filter((i) => UNKNOWN_FIELD.has(i) || i.message.startsWith("missing required field")).length;
+  const wrongForm = attempt.filter(
+    (i) => UNKNOWN_FIELD.has(i) || i.message.startsWith("missing required field"),
+  ).length;
   const sameShape =
     (option.kind === "object" && isPlainObject(value)) ||
     (option.kind === "array" && Array.isArray(value)) ||
