@@ -11,8 +11,16 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "conformance/src/**/*.test.ts", "bench/**/*.test.ts", "test/**/*.test.ts"],
+    include: [
+      "packages/*/src/**/*.test.ts",
+      "packages/*/test/**/*.test.ts",
+      "conformance/src/**/*.test.ts",
+      "bench/**/*.test.ts",
+      "test/**/*.test.ts",
+    ],
     exclude: ["**/node_modules/**", "**/dist/**"],
     testTimeout: 30_000,
+    // One throwaway PostgreSQL cluster per run, started on first use (packages/server/test/postgres.ts).
+    globalSetup: ["packages/server/test/global-setup.ts"],
   },
 });

@@ -146,7 +146,7 @@ export interface WriteTx {
   /**
    * Creates (expectedVersion 0 or undefined and absent) or replaces a flag, bumping its version.
    * With expectedVersion set, throws VersionConflictError unless the stored version equals it
-   * (0 = must not exist).
+   * (0 = must not exist: AlreadyExistsError when it does).
    */
   putFlag(key: string, definition: { [k: string]: Json }, expectedVersion?: number): Promise<FlagRow>;
   setFlagArchived(key: string, archived: boolean, expectedVersion?: number): Promise<FlagRow>;
@@ -172,7 +172,11 @@ export interface Store {
   /** Readiness: resolves when the database answers. */
   ping(): Promise<void>;
 
-  createProject(key: string, name: string, environments: readonly { key: string; name: string }[]): Promise<ProjectRow>;
+  createProject(
+    key: string,
+    name: string,
+    environments: readonly { key: string; name: string }[],
+  ): Promise<ProjectRow>;
   getProjectByKey(key: string): Promise<ProjectRow | undefined>;
   getProject(id: number): Promise<ProjectRow | undefined>;
   listEnvironments(projectId: number): Promise<EnvironmentRow[]>;
