@@ -13,6 +13,19 @@ import { healthRoutes } from "./routes/health.js";
 import { ofrepRoutes } from "./routes/ofrep.js";
 import { sdkRoutes } from "./routes/sdk.js";
 
+export interface RouteInfo {
+  readonly method: string;
+  readonly url: string;
+  readonly public: boolean;
+  readonly scopes: readonly Scope[];
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    routeTable: readonly RouteInfo[];
+  }
+}
+
 export interface AppOptions {
   /** Largest accepted request body, bytes (default 1 MiB). */
   readonly bodyLimit?: number;
@@ -27,6 +40,18 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
     ajv: { customOptions: { allErrors: true, coerceTypes: "array", removeAdditional: false } },
   });
   const tokens = new TokenResolver(deps.store);
+  // Every route, as registered: the route-table test walks it to prove nothing answers without a token.
+  const routes: RouteInfo[] = [];
+  app.addHook("onRoute", (r) => {
+    for (const method of Array.isArray(r.method) ? r.method : [r.method])
+      routes.push({
+        method,
+        url: r.url,
+        public: r.config?.public === true,
+        scopes: r.config?.scopes ?? ["admin"],
+      });
+  });
+  app.decorate("routeTable", routes);
   app.decorateRequest("auth", undefined);
   app.decorate("tokens", tokens);
 
@@ -36,7 +61,11 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
 
   await app.register(swagger, {
     openapi: {
-      info: { title: "Ramp API", version: "1", description: "Feature flags, OFREP, SDK sync. See docs/api.md." },
+      info: {
+        title: "Ramp API",
+        version: "1",
+        description: "Feature flags, OFREP, SDK sync. See docs/api.md.",
+      },
       components: {
         securitySchemes: {
           bearer: { type: "http", scheme: "bearer" },
@@ -51,12 +80,17 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
     const config = request.routeOptions.config;
     if (config.public === true) return;
     const secret = secretOf(request);
-    if (secret === undefined) throw new ApiError(401, "unauthorized", "a token is required: Authorization: Bearer <token>");
+    if (secret === undefined)
+      throw new ApiError(401, "unauthorized", "a token is required: Authorization: Bearer <token>");
     const principal = await tokens.resolve(secret);
     if (principal === undefined) throw new ApiError(401, "unauthorized", "unknown or revoked token");
     const allowed: readonly Scope[] = config.scopes ?? ["admin"];
     if (!allowed.includes(principal.token.scope))
-      throw new ApiError(403, "forbidden", `a ${principal.token.scope} token cannot use this route (needs ${allowed.join(" or ")})`);
+      throw new ApiError(
+        403,
+        "forbidden",
+        `a ${principal.token.scope} token cannot use this route (needs ${allowed.join(" or ")})`,
+      );
     request.auth = principal;
   });
 
@@ -68,25 +102,47 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof ApiError) return reply.status(error.status).send(error.toJSON());
-    const e = error as { statusCode?: number; code?: string; validation?: { instancePath?: string; message?: string }[]; message: string };
+    const e = error as {
+      statusCode?: number;
+      code?: string;
+      validation?: { instancePath?: string; message?: string }[];
+      message: string;
+    };
     if (e.validation !== undefined) {
-      const details = e.validation.map((v) => ({ path: v.instancePath ?? "", message: v.message ?? "invalid" }));
+      const details = e.validation.map((v) => ({
+        path: v.instancePath ?? "",
+        message: v.message ?? "invalid",
+      }));
       return reply.status(400).send(new ApiError(400, "invalid_request", e.message, details).toJSON());
     }
     if (e.code === "FST_ERR_CTP_BODY_TOO_LARGE")
-      return reply.status(413).send(new ApiError(413, "body_too_large", `the body is larger than ${app.initialConfig.bodyLimit} bytes`).toJSON());
+      return reply
+        .status(413)
+        .send(
+          new ApiError(
+            413,
+            "body_too_large",
+            `the body is larger than ${app.initialConfig.bodyLimit} bytes`,
+          ).toJSON(),
+        );
     if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500)
-      return reply.status(e.statusCode).send(new ApiError(e.statusCode, e.code ?? "bad_request", e.message).toJSON());
+      return reply
+        .status(e.statusCode)
+        .send(new ApiError(e.statusCode, e.code ?? "bad_request", e.message).toJSON());
     request.log.error(error);
     return reply.status(500).send(new ApiError(500, "internal", "internal error").toJSON());
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(new ApiError(404, "not_found", `no route ${request.method} ${request.url}`).toJSON()),
+    reply
+      .status(404)
+      .send(new ApiError(404, "not_found", `no route ${request.method} ${request.url}`).toJSON()),
   );
 
-  app.get("/openapi.json", { config: { public: false, scopes: ["admin", "server", "client"] }, schema: { hide: true } }, async () =>
-    app.swagger(),
+  app.get(
+    "/openapi.json",
+    { config: { public: false, scopes: ["admin", "server", "client"] }, schema: { hide: true } },
+    async () => app.swagger(),
   );
 
   await app.register(async (scope) => healthRoutes(scope, deps));

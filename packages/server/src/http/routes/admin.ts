@@ -18,16 +18,36 @@ function ifMatchOf(request: FastifyRequest): number | undefined {
   const h = request.headers["if-match"];
   if (typeof h !== "string" || h.trim() === "*") return undefined;
   const m = /^(?:W\/)?"?(\d+)"?$/.exec(h.trim());
-  if (m?.[1] === undefined) throw new ApiError(400, "invalid_if_match", `If-Match must be a version like "7"; got ${h}`);
+  if (m?.[1] === undefined)
+    throw new ApiError(400, "invalid_if_match", `If-Match must be a version like "7"; got ${h}`);
   return Number(m[1]);
 }
 
 function tokenView(t: TokenRow): Record<string, unknown> {
-  return { id: t.id, scope: t.scope, environment: t.environment, name: t.name, createdAt: t.createdAt, revokedAt: t.revokedAt };
+  return {
+    id: t.id,
+    scope: t.scope,
+    environment: t.environment,
+    name: t.name,
+    createdAt: t.createdAt,
+    revokedAt: t.revokedAt,
+  };
 }
 
 function auditView(e: AuditRow): Record<string, unknown> {
-  return { seq: e.seq, at: e.at, actor: e.actor, action: e.action, kind: e.kind, key: e.key, before: e.before, after: e.after, diff: diffJson(e.before, e.after), prevHash: e.prevHash, hash: e.hash };
+  return {
+    seq: e.seq,
+    at: e.at,
+    actor: e.actor,
+    action: e.action,
+    kind: e.kind,
+    key: e.key,
+    before: e.before,
+    after: e.after,
+    diff: diffJson(e.before, e.after),
+    prevHash: e.prevHash,
+    hash: e.hash,
+  };
 }
 
 export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: TokenResolver): void {
@@ -38,21 +58,47 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
   app.get("/api/v1/project", async (request) => {
     const p = await store.getProject(project(request));
     const envs = await store.listEnvironments(project(request));
-    return { key: p?.key, name: p?.name, version: p?.seq, environments: envs.map((e) => ({ key: e.key, name: e.name })) };
+    return {
+      key: p?.key,
+      name: p?.name,
+      version: p?.seq,
+      environments: envs.map((e) => ({ key: e.key, name: e.name })),
+    };
   });
 
   app.post(
     "/api/v1/environments",
-    { schema: { body: { type: "object", properties: { key, name: { type: "string" } }, required: ["key"], additionalProperties: false } } },
+    {
+      schema: {
+        body: {
+          type: "object",
+          properties: { key, name: { type: "string" } },
+          required: ["key"],
+          additionalProperties: false,
+        },
+      },
+    },
     async (request, reply) => {
       const body = request.body as { key: string; name?: string };
       if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/.test(body.key))
-        throw new ApiError(400, "invalid_environment", "an environment key is letters, digits, '_', '.', ':' or '-'");
+        throw new ApiError(
+          400,
+          "invalid_environment",
+          "an environment key is letters, digits, '_', '.', ':' or '-'",
+        );
       const existing = await store.listEnvironments(project(request));
-      if (existing.some((e) => e.key === body.key)) throw new ApiError(409, "environment_exists", `environment '${body.key}' exists`);
+      if (existing.some((e) => e.key === body.key))
+        throw new ApiError(409, "environment_exists", `environment '${body.key}' exists`);
       const row = await store.write(project(request), async (tx) => {
         const r = await tx.putEnvironment(body.key, body.name ?? body.key);
-        await tx.appendAudit({ actor: actor(request), action: "environment.create", kind: "environment", key: body.key, before: null, after: { key: body.key, name: r.name } });
+        await tx.appendAudit({
+          actor: actor(request),
+          action: "environment.create",
+          kind: "environment",
+          key: body.key,
+          before: null,
+          after: { key: body.key, name: r.name },
+        });
         await tx.recordChange("environment", body.key);
         return r;
       });
@@ -67,21 +113,40 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
       schema: {
         querystring: {
           type: "object",
-          properties: { env: { type: "string" }, tag: { type: "string" }, q: { type: "string" }, archived: { type: "boolean" } },
+          properties: {
+            env: { type: "string" },
+            tag: { type: "string" },
+            q: { type: "string" },
+            archived: { type: "boolean" },
+          },
         },
       },
     },
     async (request) => {
       const q = request.query as { env?: string; tag?: string; q?: string; archived?: boolean };
       let rows = await store.listFlags(project(request), { includeArchived: q.archived === true });
-      if (q.tag !== undefined) rows = rows.filter((f) => Array.isArray(f.definition.tags) && f.definition.tags.includes(q.tag ?? ""));
+      if (q.tag !== undefined)
+        rows = rows.filter(
+          (f) => Array.isArray(f.definition.tags) && f.definition.tags.includes(q.tag ?? ""),
+        );
       if (q.q !== undefined) {
         const needle = q.q.toLowerCase();
-        rows = rows.filter((f) => f.key.toLowerCase().includes(needle) || String(f.definition.description ?? "").toLowerCase().includes(needle));
+        rows = rows.filter(
+          (f) =>
+            f.key.toLowerCase().includes(needle) ||
+            String(f.definition.description ?? "")
+              .toLowerCase()
+              .includes(needle),
+        );
       }
       if (q.env !== undefined) {
         const env = q.env;
-        rows = rows.filter((f) => typeof f.definition.environments === "object" && f.definition.environments !== null && env in f.definition.environments);
+        rows = rows.filter(
+          (f) =>
+            typeof f.definition.environments === "object" &&
+            f.definition.environments !== null &&
+            env in f.definition.environments,
+        );
       }
       return { flags: rows.map(toDocument) };
     },
@@ -101,27 +166,52 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
     return reply.status(201).send(toDocument(row));
   });
 
-  app.put("/api/v1/flags/:key", { schema: { params: keyParams, body: { type: "object" } } }, async (request, reply) => {
-    const { key: k } = request.params as { key: string };
-    const row = await flags.putFlag(project(request), actor(request), k, request.body, ifMatchOf(request));
-    reply.header("etag", `"${row.version}"`);
-    return toDocument(row);
-  });
+  app.put(
+    "/api/v1/flags/:key",
+    { schema: { params: keyParams, body: { type: "object" } } },
+    async (request, reply) => {
+      const { key: k } = request.params as { key: string };
+      const row = await flags.putFlag(project(request), actor(request), k, request.body, ifMatchOf(request));
+      reply.header("etag", `"${row.version}"`);
+      return toDocument(row);
+    },
+  );
 
   for (const archived of [true, false]) {
-    app.post(`/api/v1/flags/:key/${archived ? "archive" : "unarchive"}`, { schema: { params: keyParams } }, async (request) => {
-      const { key: k } = request.params as { key: string };
-      return toDocument(await flags.setArchived(project(request), actor(request), k, archived));
-    });
+    app.post(
+      `/api/v1/flags/:key/${archived ? "archive" : "unarchive"}`,
+      { schema: { params: keyParams } },
+      async (request) => {
+        const { key: k } = request.params as { key: string };
+        return toDocument(await flags.setArchived(project(request), actor(request), k, archived));
+      },
+    );
   }
 
   app.put(
     "/api/v1/flags/:key/environments/:env/on",
-    { schema: { params: envParams, body: { type: "object", properties: { on: { type: "boolean" } }, required: ["on"], additionalProperties: false } } },
+    {
+      schema: {
+        params: envParams,
+        body: {
+          type: "object",
+          properties: { on: { type: "boolean" } },
+          required: ["on"],
+          additionalProperties: false,
+        },
+      },
+    },
     async (request, reply) => {
       const { key: k, env } = request.params as { key: string; env: string };
       await requireEnvironment(project(request), env);
-      const row = await flags.setOn(project(request), actor(request), k, env, (request.body as { on: boolean }).on, ifMatchOf(request));
+      const row = await flags.setOn(
+        project(request),
+        actor(request),
+        k,
+        env,
+        (request.body as { on: boolean }).on,
+        ifMatchOf(request),
+      );
       reply.header("etag", `"${row.version}"`);
       return toDocument(row);
     },
@@ -134,7 +224,10 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
         params: envParams,
         body: {
           type: "object",
-          properties: { percentage: { type: "number", minimum: 0, maximum: 100 }, variant: { type: "string" } },
+          properties: {
+            percentage: { type: "number", minimum: 0, maximum: 100 },
+            variant: { type: "string" },
+          },
           required: ["percentage"],
           additionalProperties: false,
         },
@@ -144,7 +237,15 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
       const { key: k, env } = request.params as { key: string; env: string };
       await requireEnvironment(project(request), env);
       const body = request.body as { percentage: number; variant?: string };
-      const row = await flags.setRollout(project(request), actor(request), k, env, body.percentage, body.variant, ifMatchOf(request));
+      const row = await flags.setRollout(
+        project(request),
+        actor(request),
+        k,
+        env,
+        body.percentage,
+        body.variant,
+        ifMatchOf(request),
+      );
       reply.header("etag", `"${row.version}"`);
       return toDocument(row);
     },
@@ -153,11 +254,17 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
   async function requireEnvironment(projectId: number, env: string): Promise<void> {
     const envs = await store.listEnvironments(projectId);
     if (!envs.some((e) => e.key === env))
-      throw new ApiError(404, "environment_not_found", `no environment '${env}'; the project has ${envs.map((e) => e.key).join(", ")}`);
+      throw new ApiError(
+        404,
+        "environment_not_found",
+        `no environment '${env}'; the project has ${envs.map((e) => e.key).join(", ")}`,
+      );
   }
 
   // Segments.
-  app.get("/api/v1/segments", async (request) => ({ segments: (await store.listSegments(project(request))).map(segmentDocument) }));
+  app.get("/api/v1/segments", async (request) => ({
+    segments: (await store.listSegments(project(request))).map(segmentDocument),
+  }));
   app.get("/api/v1/segments/:key", { schema: { params: keyParams } }, async (request, reply) => {
     const { key: k } = request.params as { key: string };
     const row = await store.getSegment(project(request), k);
@@ -165,12 +272,22 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
     reply.header("etag", `"${row.version}"`);
     return segmentDocument(row);
   });
-  app.put("/api/v1/segments/:key", { schema: { params: keyParams, body: { type: "object" } } }, async (request, reply) => {
-    const { key: k } = request.params as { key: string };
-    const row = await flags.putSegment(project(request), actor(request), k, request.body, ifMatchOf(request));
-    reply.header("etag", `"${row.version}"`);
-    return segmentDocument(row);
-  });
+  app.put(
+    "/api/v1/segments/:key",
+    { schema: { params: keyParams, body: { type: "object" } } },
+    async (request, reply) => {
+      const { key: k } = request.params as { key: string };
+      const row = await flags.putSegment(
+        project(request),
+        actor(request),
+        k,
+        request.body,
+        ifMatchOf(request),
+      );
+      reply.header("etag", `"${row.version}"`);
+      return segmentDocument(row);
+    },
+  );
   app.delete("/api/v1/segments/:key", { schema: { params: keyParams } }, async (request, reply) => {
     const { key: k } = request.params as { key: string };
     await flags.deleteSegment(project(request), actor(request), k);
@@ -189,7 +306,11 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
           file = parseYaml(file, { uniqueKeys: true, maxAliasCount: 100 });
         } catch (e) {
           const pos = (e as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-          throw new ApiError(400, "invalid_yaml", `the body is not valid YAML${pos ? ` (line ${pos.line}, column ${pos.col})` : ""}: ${(e as Error).message.split("\n")[0]}`);
+          throw new ApiError(
+            400,
+            "invalid_yaml",
+            `the body is not valid YAML${pos ? ` (line ${pos.line}, column ${pos.col})` : ""}: ${(e as Error).message.split("\n")[0]}`,
+          );
         }
       }
       const r = await flags.apply(project(request), actor(request), file, dryRun);
@@ -197,13 +318,20 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
     },
   );
 
-  app.get("/api/v1/export", { schema: { querystring: { type: "object", properties: { env: { type: "string" } } } } }, async (request, reply) => {
-    const env = (request.query as { env?: string }).env;
-    const file = await flags.export(project(request), env);
-    const accept = request.headers.accept ?? "";
-    if (/yaml/.test(accept)) return reply.header("content-type", "application/yaml; charset=utf-8").send(yaml(file, { lineWidth: 0 }));
-    return file;
-  });
+  app.get(
+    "/api/v1/export",
+    { schema: { querystring: { type: "object", properties: { env: { type: "string" } } } } },
+    async (request, reply) => {
+      const env = (request.query as { env?: string }).env;
+      const file = await flags.export(project(request), env);
+      const accept = request.headers.accept ?? "";
+      if (/yaml/.test(accept))
+        return reply
+          .header("content-type", "application/yaml; charset=utf-8")
+          .send(yaml(file, { lineWidth: 0 }));
+      return file;
+    },
+  );
 
   // Tokens.
   app.post(
@@ -212,7 +340,11 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
       schema: {
         body: {
           type: "object",
-          properties: { scope: { type: "string", enum: [...SCOPES] }, environment: { type: "string" }, name: { type: "string", maxLength: 200 } },
+          properties: {
+            scope: { type: "string", enum: [...SCOPES] },
+            environment: { type: "string" },
+            name: { type: "string", maxLength: 200 },
+          },
           required: ["scope"],
           additionalProperties: false,
         },
@@ -222,32 +354,65 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
       const body = request.body as { scope: Scope; environment?: string; name?: string };
       const projectId = project(request);
       if (body.scope !== "admin") {
-        if (body.environment === undefined) throw new ApiError(400, "environment_required", `a ${body.scope} token is bound to one environment: give "environment"`);
+        if (body.environment === undefined)
+          throw new ApiError(
+            400,
+            "environment_required",
+            `a ${body.scope} token is bound to one environment: give "environment"`,
+          );
         await requireEnvironment(projectId, body.environment);
-      } else if (body.environment !== undefined) throw new ApiError(400, "invalid_token", "admin tokens reach every environment; drop \"environment\"");
+      } else if (body.environment !== undefined)
+        throw new ApiError(400, "invalid_token", 'admin tokens reach every environment; drop "environment"');
       const secret = newTokenSecret(body.scope);
       const row = await store.write(projectId, async (tx) => {
-        const t = await tx.insertToken({ id: newTokenId(), scope: body.scope, environment: body.environment ?? null, name: body.name ?? "", secretHash: hashSecret(secret) });
-        await tx.appendAudit({ actor: actor(request), action: "token.create", kind: "token", key: t.id, before: null, after: { scope: t.scope, environment: t.environment, name: t.name } });
+        const t = await tx.insertToken({
+          id: newTokenId(),
+          scope: body.scope,
+          environment: body.environment ?? null,
+          name: body.name ?? "",
+          secretHash: hashSecret(secret),
+        });
+        await tx.appendAudit({
+          actor: actor(request),
+          action: "token.create",
+          kind: "token",
+          key: t.id,
+          before: null,
+          after: { scope: t.scope, environment: t.environment, name: t.name },
+        });
         return t;
       });
       return reply.status(201).send({ ...tokenView(row), token: secret });
     },
   );
-  app.get("/api/v1/tokens", async (request) => ({ tokens: (await store.listTokens(project(request))).map(tokenView) }));
-  app.delete("/api/v1/tokens/:id", { schema: { params: { type: "object", properties: { id: key }, required: ["id"] } } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const row = await storeErrors(
-      store.write(project(request), async (tx) => {
-        const t = await tx.revokeToken(id);
-        if (t !== undefined) await tx.appendAudit({ actor: actor(request), action: "token.revoke", kind: "token", key: id, before: null, after: null });
-        return t;
-      }),
-    );
-    if (row === undefined) throw new ApiError(404, "token_not_found", `no token '${id}'`);
-    tokens.forget();
-    return reply.status(204).send();
-  });
+  app.get("/api/v1/tokens", async (request) => ({
+    tokens: (await store.listTokens(project(request))).map(tokenView),
+  }));
+  app.delete(
+    "/api/v1/tokens/:id",
+    { schema: { params: { type: "object", properties: { id: key }, required: ["id"] } } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const row = await storeErrors(
+        store.write(project(request), async (tx) => {
+          const t = await tx.revokeToken(id);
+          if (t !== undefined)
+            await tx.appendAudit({
+              actor: actor(request),
+              action: "token.revoke",
+              kind: "token",
+              key: id,
+              before: null,
+              after: null,
+            });
+          return t;
+        }),
+      );
+      if (row === undefined) throw new ApiError(404, "token_not_found", `no token '${id}'`);
+      tokens.forget();
+      return reply.status(204).send();
+    },
+  );
 
   // Audit.
   app.get(
@@ -256,12 +421,24 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
       schema: {
         querystring: {
           type: "object",
-          properties: { kind: { type: "string" }, key: { type: "string" }, action: { type: "string" }, after: { type: "integer", minimum: 0 }, limit: { type: "integer", minimum: 1, maximum: 10000 } },
+          properties: {
+            kind: { type: "string" },
+            key: { type: "string" },
+            action: { type: "string" },
+            after: { type: "integer", minimum: 0 },
+            limit: { type: "integer", minimum: 1, maximum: 10000 },
+          },
         },
       },
     },
     async (request) => {
-      const q = request.query as { kind?: TargetKind; key?: string; action?: string; after?: number; limit?: number };
+      const q = request.query as {
+        kind?: TargetKind;
+        key?: string;
+        action?: string;
+        after?: number;
+        limit?: number;
+      };
       const entries = await store.listAudit(project(request), { ...q, limit: q.limit ?? 1000 });
       return { entries: entries.map(auditView) };
     },
