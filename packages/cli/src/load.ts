@@ -23,26 +23,41 @@ export class LoadError extends Error {
 }
 
 export function loadFile(file: string): Loaded {
+  return parseText(file, readText(file));
+}
+
+/** The file's text; `-` reads standard input. */
+export function readText(file: string): string {
   let text: string;
   try {
-    const size = statSync(file).size;
-    if (size > MAX_FILE_BYTES) throw new LoadError(file, `file is ${size} bytes; the limit is ${MAX_FILE_BYTES}`);
-    text = readFileSync(file, "utf8");
+    if (file !== "-") {
+      const size = statSync(file).size;
+      if (size > MAX_FILE_BYTES)
+        throw new LoadError(file, `file is ${size} bytes; the limit is ${MAX_FILE_BYTES}`);
+    }
+    text = readFileSync(file === "-" ? 0 : file, "utf8");
   } catch (e) {
     if (e instanceof LoadError) throw e;
     throw new LoadError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  return parseText(file, text);
+  if (text.length > MAX_FILE_BYTES)
+    throw new LoadError(file, `input is over the limit of ${MAX_FILE_BYTES} bytes`);
+  return text;
 }
 
 export function parseText(file: string, text: string): Loaded {
   const lineCounter = new LineCounter();
   // YAML 1.2 core schema: `on`, `off`, `yes` stay strings (variant names), dates stay strings.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
   const first = doc.errors[0];
   if (first !== undefined) {
-    const pos = first.linePos?.[0];
-    throw new LoadError(file, first.message.split("\n")[0] ?? first.message, pos?.line, pos?.col);
+    // linePos exists only with prettyErrors; the offset through the line counter is the fallback.
+    const pos = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
+    const message = (first.message.split("\n")[0] ?? first.message).replace(
+      / at line \d+, column \d+:?$/,
+      "",
+    );
+    throw new LoadError(file, message, pos?.line, pos?.col);
   }
   let value: unknown;
   try {

@@ -1,78 +1,61 @@
 #!/usr/bin/env node
-/** The `ramp` command. */
-import { parseArgs } from "node:util";
+/** The `ramp` command: parse (args.ts), run one command, turn failures into messages and exit codes. */
+import { type Invocation, parseInvocation, USAGE } from "./args.js";
+import { applyCommand } from "./commands/apply.js";
+import { auditList, auditVerify } from "./commands/audit.js";
 import { evalCommand } from "./commands/eval.js";
+import { exportCommand } from "./commands/export.js";
+import { flagsArchive, flagsGet, flagsList, flagsRollout, flagsSwitch } from "./commands/flags.js";
 import { importCommand } from "./commands/import.js";
 import { lint } from "./commands/lint.js";
+import { serverCommand } from "./commands/server.js";
+import { tokenCreate, tokenList, tokenRevoke } from "./commands/token.js";
 import { LoadError } from "./load.js";
 import { err, fail, out, UsageError } from "./output.js";
+import { ApiClient, ConnectionError, HttpError } from "./remote/client.js";
+import { formatConnectionError, formatHttpError } from "./remote/format.js";
 
-const USAGE = `ramp — progressive delivery: feature flags, rollouts, analysis
-
-Usage:
-  ramp lint FILE… [-o json]                      validate flag files; exit 1 on any error
-  ramp eval --flags FILE [--env ENV] --flag KEY [--context JSON]
-  ramp eval --flags FILE [--env ENV] --contexts FILE.jsonl   (each line {"flag": KEY, "context": {…}}; - for stdin)
-  ramp import --from unleash|flagd FILE [--env NAME] [--allow-unsupported] [-o json]
-
-Without --env, eval uses the file's first environment.`;
+async function run(i: Invocation): Promise<void> {
+  switch (i.command) {
+    case "help":
+      return out(USAGE);
+    case "lint":
+      return lint(i.options);
+    case "eval":
+      return evalCommand(i.options);
+    case "import":
+      return importCommand(i.options);
+    case "server":
+      return serverCommand(i.options);
+    case "apply":
+      return applyCommand(i.options, new ApiClient(i.remote));
+    case "export":
+      return exportCommand(i.options, new ApiClient(i.remote));
+    case "flags list":
+      return flagsList(i.options, new ApiClient(i.remote));
+    case "flags get":
+      return flagsGet(i.options, new ApiClient(i.remote));
+    case "flags switch":
+      return flagsSwitch(i.options, new ApiClient(i.remote));
+    case "flags rollout":
+      return flagsRollout(i.options, new ApiClient(i.remote));
+    case "flags archive":
+      return flagsArchive(i.options, new ApiClient(i.remote));
+    case "token create":
+      return tokenCreate(i.options, new ApiClient(i.remote));
+    case "token list":
+      return tokenList(i.options, new ApiClient(i.remote));
+    case "token revoke":
+      return tokenRevoke(i.options, new ApiClient(i.remote));
+    case "audit list":
+      return auditList(i.options, new ApiClient(i.remote));
+    case "audit verify":
+      return auditVerify(i.options, new ApiClient(i.remote));
+  }
+}
 
 async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case "lint": {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: { output: { type: "string", short: "o" } },
-      });
-      if (positionals.length === 0) throw new UsageError("ramp lint needs at least one FILE");
-      return lint({ files: positionals, json: values.output === "json" });
-    }
-    case "eval": {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          flags: { type: "string", short: "f" },
-          env: { type: "string", short: "e" },
-          flag: { type: "string" },
-          context: { type: "string", short: "c" },
-          contexts: { type: "string" },
-        },
-      });
-      if (values.flags === undefined) throw new UsageError("ramp eval needs --flags FILE");
-      return evalCommand({ ...values, flags: values.flags });
-    }
-    case "import": {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: {
-          from: { type: "string" },
-          env: { type: "string" },
-          "allow-unsupported": { type: "boolean", default: false },
-          output: { type: "string", short: "o" },
-        },
-      });
-      const file = positionals[0];
-      if (values.from === undefined || file === undefined) throw new UsageError("ramp import needs --from unleash|flagd FILE");
-      return importCommand({
-        from: values.from,
-        file,
-        environment: values.env,
-        allowUnsupported: values["allow-unsupported"] ?? false,
-        json: values.output === "json",
-      });
-    }
-    case undefined:
-    case "help":
-    case "--help":
-    case "-h":
-      out(USAGE);
-      return;
-    default:
-      throw new UsageError(`unknown command '${command}'`);
-  }
+  await run(parseInvocation(argv, process.env));
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
@@ -81,6 +64,12 @@ main(process.argv.slice(2)).catch((e: unknown) => {
     fail(2);
   } else if (e instanceof LoadError) {
     err(`${e.file}${e.line !== undefined ? `:${e.line}:${e.column ?? 1}` : ""}: error: ${e.message}`);
+    fail(1);
+  } else if (e instanceof HttpError) {
+    err(formatHttpError(e));
+    fail(1);
+  } else if (e instanceof ConnectionError) {
+    err(formatConnectionError(e));
     fail(1);
   } else if (e instanceof Error && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS")) {
     err(`ramp: ${e.message}\n\n${USAGE}`);

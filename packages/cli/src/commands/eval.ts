@@ -68,7 +68,12 @@ async function evalBatch(env: FlagEnvironment, file: string): Promise<void> {
       err(`${file}:${n}: not JSON: ${(e as Error).message}`);
     }
     const entry = parsed as { flag?: unknown; context?: unknown } | undefined;
-    if (entry === undefined || typeof entry !== "object" || entry === null || typeof entry.flag !== "string") {
+    if (
+      entry === undefined ||
+      typeof entry !== "object" ||
+      entry === null ||
+      typeof entry.flag !== "string"
+    ) {
       if (entry !== undefined) err(`${file}:${n}: expected {"flag": KEY, "context": {...}}`);
       bad++;
       chunk.push(JSON.stringify({ key: null, value: null, reason: "ERROR", errorCode: "PARSE_ERROR" }));
@@ -88,7 +93,12 @@ async function evalBatch(env: FlagEnvironment, file: string): Promise<void> {
 }
 
 function line(r: EvaluationResult): string {
-  const o: Record<string, unknown> = { key: r.key, value: r.value ?? null, variant: r.variant ?? null, reason: r.reason };
+  const o: Record<string, unknown> = {
+    key: r.key,
+    value: r.value ?? null,
+    variant: r.variant ?? null,
+    reason: r.reason,
+  };
   if (r.errorCode !== undefined) o.errorCode = r.errorCode;
   return JSON.stringify(o);
 }

@@ -13,27 +13,35 @@ export interface ImportOptions {
   readonly json: boolean;
 }
 
-const importers: Record<string, (doc: unknown, o: { environment?: string }) => { file: FlagFile; issues: Issue[] }> = {
+const importers: Record<
+  string,
+  (doc: unknown, o: { environment?: string }) => { file: FlagFile; issues: Issue[] }
+> = {
   unleash: importUnleash,
   flagd: importFlagd,
 };
 
 export function importCommand(o: ImportOptions): void {
   const importer = importers[o.from];
-  if (importer === undefined) throw new UsageError(`--from must be one of ${Object.keys(importers).join(", ")}; got '${o.from}'`);
+  if (importer === undefined)
+    throw new UsageError(`--from must be one of ${Object.keys(importers).join(", ")}; got '${o.from}'`);
   const doc = loadFile(o.file).value;
   const { file, issues } = importer(doc, o.environment !== undefined ? { environment: o.environment } : {});
   for (const i of issues) err(`${o.file}: ${i.severity}: ${i.path}: ${i.message}`);
   const problems = issues.filter((i) => i.severity === "error");
   if (problems.length > 0 && !o.allowUnsupported) {
-    err(`${problems.length} construct(s) could not be imported faithfully; rerun with --allow-unsupported to import the rest`);
-    return fail(1);
+    err(
+      `${problems.length} construct(s) could not be imported faithfully; rerun with --allow-unsupported to import the rest`,
+    );
+    fail(1);
+    return;
   }
   // What we print must load: check it with the engine before anyone applies it.
   const check = compileFlagSet(file);
   if (!check.ok) {
     for (const i of check.errors) err(`internal: imported file is invalid at ${i.path}: ${i.message}`);
-    return fail(2);
+    fail(2);
+    return;
   }
   out(o.json ? JSON.stringify(file, null, 2) : stringify(file, { lineWidth: 0 }));
 }

@@ -1,5 +1,6 @@
 /** `ramp lint FILE…` — every problem of every file, with its path and line; exit 1 on any error. */
 import { type Issue, validateFlagFile } from "@ramp/engine";
+import { formatIssue, where } from "../issues.js";
 import { LoadError, loadFile } from "../load.js";
 import { err, fail, out } from "../output.js";
 
@@ -19,7 +20,8 @@ export function lint(options: LintOptions): void {
   for (const file of options.files) {
     try {
       const loaded = loadFile(file);
-      for (const issue of validateFlagFile(loaded.value)) all.push({ file, ...issue, ...loaded.locate(issue.path) });
+      for (const issue of validateFlagFile(loaded.value))
+        all.push({ file, ...issue, ...loaded.locate(issue.path) });
     } catch (e) {
       if (!(e instanceof LoadError)) throw e;
       all.push({
@@ -37,11 +39,8 @@ export function lint(options: LintOptions): void {
   if (options.json) out(JSON.stringify({ errors, warnings, issues: all }, null, 2));
   else {
     for (const i of all) {
-      const where = `${i.file}${i.line !== undefined ? `:${i.line}:${i.column ?? 1}` : ""}`;
-      const lines = [`${where}: ${i.severity}: ${i.path === "" ? "" : `${i.path}: `}${i.message}`];
-      if (i.expected !== undefined) lines.push(`    expected: ${i.expected}`);
-      if (i.suggestion !== undefined) lines.push(`    ${i.suggestion}`);
-      (i.severity === "error" ? err : out)(lines.join("\n"));
+      const at = i.line === undefined ? undefined : { line: i.line, column: i.column };
+      (i.severity === "error" ? err : out)(formatIssue(where(i.file, at), i));
     }
     const summary = `${options.files.length} file(s): ${errors} error(s), ${warnings} warning(s)`;
     (errors > 0 ? err : out)(summary);
