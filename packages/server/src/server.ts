@@ -51,12 +51,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const metrics = new ServerMetrics(store, () => project.id);
     const app = await buildApp(
       { store, snapshots, flags: new FlagService(store), metrics },
-      { ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }), ...(options.logger !== undefined && { logger: options.logger }) },
+      {
+        ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
+        ...(options.logger !== undefined && { logger: options.logger }),
+      },
     );
     const host = options.host ?? "127.0.0.1";
     await app.listen({ port: options.port ?? DEFAULT_PORT, host });
     const address = app.server.address();
-    const port = typeof address === "object" && address !== null ? address.port : (options.port ?? DEFAULT_PORT);
+    const port =
+      typeof address === "object" && address !== null ? address.port : (options.port ?? DEFAULT_PORT);
     const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
     return {
       url: `http://${urlHost}:${port}`,
@@ -78,7 +82,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 }
 
 /** The default project with its environments and, when it has no token yet, its first admin token. */
-async function bootstrap(store: Store, adminToken: string | undefined): Promise<{ project: ProjectRow; initialAdminToken?: string }> {
+async function bootstrap(
+  store: Store,
+  adminToken: string | undefined,
+): Promise<{ project: ProjectRow; initialAdminToken?: string }> {
   let project = await store.getProjectByKey(DEFAULT_PROJECT);
   if (project === undefined) {
     try {
@@ -92,10 +99,12 @@ async function bootstrap(store: Store, adminToken: string | undefined): Promise<
   const p = project;
   if (adminToken !== undefined) {
     if (adminToken.length < 16) throw new Error("RAMP_ADMIN_TOKEN must be at least 16 characters");
-    if ((await store.findTokenByHash(hashSecret(adminToken))) === undefined) await insertAdmin(store, p, adminToken, "RAMP_ADMIN_TOKEN");
+    if ((await store.findTokenByHash(hashSecret(adminToken))) === undefined)
+      await insertAdmin(store, p, adminToken, "RAMP_ADMIN_TOKEN");
     return { project: p };
   }
-  if ((await store.listTokens(p.id)).some((t) => t.scope === "admin" && t.revokedAt === null)) return { project: p };
+  if ((await store.listTokens(p.id)).some((t) => t.scope === "admin" && t.revokedAt === null))
+    return { project: p };
   const secret = newTokenSecret("admin");
   await insertAdmin(store, p, secret, "initial admin");
   return { project: p, initialAdminToken: secret };
@@ -103,7 +112,20 @@ async function bootstrap(store: Store, adminToken: string | undefined): Promise<
 
 async function insertAdmin(store: Store, project: ProjectRow, secret: string, name: string): Promise<void> {
   await store.write(project.id, async (tx) => {
-    const t = await tx.insertToken({ id: newTokenId(), scope: "admin", environment: null, name, secretHash: hashSecret(secret) });
-    await tx.appendAudit({ actor: "system", action: "token.create", kind: "token", key: t.id, before: null, after: { scope: "admin", name } });
+    const t = await tx.insertToken({
+      id: newTokenId(),
+      scope: "admin",
+      environment: null,
+      name,
+      secretHash: hashSecret(secret),
+    });
+    await tx.appendAudit({
+      actor: "system",
+      action: "token.create",
+      kind: "token",
+      key: t.id,
+      before: null,
+      after: { scope: "admin", name },
+    });
   });
 }

@@ -30,16 +30,33 @@ export function auditHash(prevHash: string, e: Omit<AuditRow, "prevHash" | "hash
   return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
 }
 
-export type ChainVerdict = { ok: true; entries: number } | { ok: false; entries: number; firstBad: { seq: number; reason: string } };
+export type ChainVerdict =
+  | { ok: true; entries: number }
+  | { ok: false; entries: number; firstBad: { seq: number; reason: string } };
 
 /** Recomputes the chain over entries in seq order. */
 export function verifyChain(rows: readonly AuditRow[]): ChainVerdict {
   let prev = GENESIS_HASH;
   let expectedSeq = 1;
   for (const r of rows) {
-    if (r.seq !== expectedSeq) return { ok: false, entries: rows.length, firstBad: { seq: r.seq, reason: `expected seq ${expectedSeq}: an entry is missing` } };
-    if (r.prevHash !== prev) return { ok: false, entries: rows.length, firstBad: { seq: r.seq, reason: "prevHash does not match the previous entry" } };
-    if (auditHash(prev, r) !== r.hash) return { ok: false, entries: rows.length, firstBad: { seq: r.seq, reason: "hash does not match the entry's content" } };
+    if (r.seq !== expectedSeq)
+      return {
+        ok: false,
+        entries: rows.length,
+        firstBad: { seq: r.seq, reason: `expected seq ${expectedSeq}: an entry is missing` },
+      };
+    if (r.prevHash !== prev)
+      return {
+        ok: false,
+        entries: rows.length,
+        firstBad: { seq: r.seq, reason: "prevHash does not match the previous entry" },
+      };
+    if (auditHash(prev, r) !== r.hash)
+      return {
+        ok: false,
+        entries: rows.length,
+        firstBad: { seq: r.seq, reason: "hash does not match the entry's content" },
+      };
     prev = r.hash;
     expectedSeq++;
   }

@@ -44,8 +44,14 @@ export class TokenResolver {
     const hit = this.#cache.get(hash);
     if (hit !== undefined && this.now() - hit.at < this.ttlMs) return hit.principal;
     const token = await this.store.findTokenByHash(hash);
-    const project = token !== undefined && token.revokedAt === null ? await this.store.getProject(token.projectId) : undefined;
-    const principal = token !== undefined && project !== undefined && token.revokedAt === null ? { token, project } : undefined;
+    const project =
+      token !== undefined && token.revokedAt === null
+        ? await this.store.getProject(token.projectId)
+        : undefined;
+    const principal =
+      token !== undefined && project !== undefined && token.revokedAt === null
+        ? { token, project }
+        : undefined;
     if (this.#cache.size > 10_000) this.#cache.clear();
     this.#cache.set(hash, { at: this.now(), principal });
     return principal;

@@ -19,7 +19,8 @@ function join(path: string, key: string | number): string {
 export function diffJson(before: Json | undefined, after: Json | undefined, path = ""): DiffEntry[] {
   if (isObject(before) && isObject(after)) {
     const out: DiffEntry[] = [];
-    for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) out.push(...diffJson(before[k], after[k], join(path, k)));
+    for (const k of new Set([...Object.keys(before), ...Object.keys(after)]))
+      out.push(...diffJson(before[k], after[k], join(path, k)));
     return out;
   }
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {

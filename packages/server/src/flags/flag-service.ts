@@ -43,7 +43,13 @@ export function toDocument(row: FlagRow): JsonObject {
 }
 
 export function segmentDocument(row: SegmentRow): JsonObject {
-  return { key: row.key, ...row.definition, version: row.version, createdAt: row.createdAt, updatedAt: row.updatedAt };
+  return {
+    key: row.key,
+    ...row.definition,
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
 }
 
 /** The definition part of a posted document: read-only fields dropped. */
@@ -74,7 +80,11 @@ function invalid(issues: readonly Issue[], what: string): ApiError {
 export function storeErrors<T>(p: Promise<T>): Promise<T> {
   return p.catch((e: unknown) => {
     if (e instanceof VersionConflictError)
-      throw new ApiError(409, "version_conflict", `${e.message}: read it again, reapply your change, and retry`);
+      throw new ApiError(
+        409,
+        "version_conflict",
+        `${e.message}: read it again, reapply your change, and retry`,
+      );
     if (e instanceof AlreadyExistsError) throw new ApiError(409, `${e.kind}_exists`, e.message);
     throw e;
   });
@@ -100,7 +110,11 @@ export class FlagService {
       if (v === null) delete allSegments[k];
       else allSegments[k] = v;
     }
-    const file = { environments: [...new Set([...envs, ...extraEnvironments])], segments: allSegments, flags: allFlags };
+    const file = {
+      environments: [...new Set([...envs, ...extraEnvironments])],
+      segments: allSegments,
+      flags: allFlags,
+    };
     return validateFlagFile(file).filter((i) => i.severity === "error");
   }
 
@@ -120,9 +134,19 @@ export class FlagService {
   }
 
   /** Replaces a flag's definition (creating it if absent and no version is expected). */
-  async putFlag(projectId: number, actor: string, key: string, doc: unknown, ifMatch?: number): Promise<FlagRow> {
+  async putFlag(
+    projectId: number,
+    actor: string,
+    key: string,
+    doc: unknown,
+    ifMatch?: number,
+  ): Promise<FlagRow> {
     if (typeof doc === "object" && doc !== null && "key" in doc && (doc as { key: unknown }).key !== key)
-      throw new ApiError(400, "key_mismatch", `the document's key '${String((doc as { key: unknown }).key)}' is not '${key}'`);
+      throw new ApiError(
+        400,
+        "key_mismatch",
+        `the document's key '${String((doc as { key: unknown }).key)}' is not '${key}'`,
+      );
     const def = definitionOf(doc);
     const issues = await this.#validate(projectId, new Map([[key, def]]), new Map());
     if (issues.length > 0) throw invalid(issues, `flag '${key}'`);
@@ -164,7 +188,11 @@ export class FlagService {
       const before = await this.store.getFlag(projectId, key);
       if (before === undefined) throw new ApiError(404, "flag_not_found", `no flag '${key}'`);
       if (ifMatch !== undefined && before.version !== ifMatch)
-        throw new ApiError(409, "version_conflict", `flag '${key}' is at version ${before.version}, not ${ifMatch}`);
+        throw new ApiError(
+          409,
+          "version_conflict",
+          `flag '${key}' is at version ${before.version}, not ${ifMatch}`,
+        );
       const def = change(structuredClone(before.definition));
       if (sameJson(before.definition, def)) return before;
       const issues = await this.#validate(projectId, new Map([[key, def]]), new Map());
@@ -177,12 +205,20 @@ export class FlagService {
           return row;
         });
       } catch (e) {
-        if (!(e instanceof VersionConflictError) || ifMatch !== undefined || attempt >= 10) return storeErrors(Promise.reject(e));
+        if (!(e instanceof VersionConflictError) || ifMatch !== undefined || attempt >= 10)
+          return storeErrors(Promise.reject(e));
       }
     }
   }
 
-  setOn(projectId: number, actor: string, key: string, env: string, on: boolean, ifMatch?: number): Promise<FlagRow> {
+  setOn(
+    projectId: number,
+    actor: string,
+    key: string,
+    env: string,
+    on: boolean,
+    ifMatch?: number,
+  ): Promise<FlagRow> {
     return this.updateFlag(
       projectId,
       actor,
@@ -212,13 +248,23 @@ export class FlagService {
       key,
       "flag.rollout",
       (def) => {
-        const variants = Object.keys((def.variants as JsonObject | undefined) ?? (def.type === "boolean" ? { on: true, off: false } : {}));
-        const off = typeof def.offVariant === "string" ? def.offVariant : variants.includes("off") ? "off" : undefined;
-        if (off === undefined) throw new ApiError(400, "no_off_variant", `flag '${key}' has no offVariant to roll out against`);
+        const variants = Object.keys(
+          (def.variants as JsonObject | undefined) ??
+            (def.type === "boolean" ? { on: true, off: false } : {}),
+        );
+        const off =
+          typeof def.offVariant === "string" ? def.offVariant : variants.includes("off") ? "off" : undefined;
+        if (off === undefined)
+          throw new ApiError(400, "no_off_variant", `flag '${key}' has no offVariant to roll out against`);
         const target = variant ?? variants.find((v) => v !== off);
         if (target === undefined || !variants.includes(target))
-          throw new ApiError(400, "unknown_variant", `flag '${key}' has no variant '${target ?? ""}'; it has ${variants.join(", ")}`);
-        if (target === off) throw new ApiError(400, "unknown_variant", `'${target}' is the off variant; roll out another one`);
+          throw new ApiError(
+            400,
+            "unknown_variant",
+            `flag '${key}' has no variant '${target ?? ""}'; it has ${variants.join(", ")}`,
+          );
+        if (target === off)
+          throw new ApiError(400, "unknown_variant", `'${target}' is the off variant; roll out another one`);
         const pct = Math.round(percentage * 100) / 100;
         const envs = (def.environments ?? {}) as JsonObject;
         const current = (envs[env] ?? { on: true }) as JsonObject;
@@ -236,24 +282,45 @@ export class FlagService {
         if (before === undefined) throw new ApiError(404, "flag_not_found", `no flag '${key}'`);
         if (before.archived === archived) return before;
         const row = await tx.setFlagArchived(key, archived, before.version);
-        await tx.appendAudit({ actor, action: archived ? "flag.archive" : "flag.unarchive", kind: "flag", key, before: null, after: null });
+        await tx.appendAudit({
+          actor,
+          action: archived ? "flag.archive" : "flag.unarchive",
+          kind: "flag",
+          key,
+          before: null,
+          after: null,
+        });
         await tx.recordChange("flag", key);
         return row;
       }),
     );
   }
 
-  async putSegment(projectId: number, actor: string, key: string, doc: unknown, ifMatch?: number): Promise<SegmentRow> {
+  async putSegment(
+    projectId: number,
+    actor: string,
+    key: string,
+    doc: unknown,
+    ifMatch?: number,
+  ): Promise<SegmentRow> {
     const def = definitionOf(doc);
     const issues = await this.#validate(projectId, new Map(), new Map([[key, def]]));
     if (issues.length > 0) throw invalid(issues, `segment '${key}'`);
     return storeErrors(
       this.store.write(projectId, async (tx) => {
         const before = await tx.getSegment(key);
-        if (ifMatch !== undefined && before?.version !== ifMatch) throw new VersionConflictError("segment", key, ifMatch, before?.version);
+        if (ifMatch !== undefined && before?.version !== ifMatch)
+          throw new VersionConflictError("segment", key, ifMatch, before?.version);
         if (before !== undefined && sameJson(before.definition, def)) return before;
         const row = await tx.putSegment(key, def, before?.version ?? 0);
-        await tx.appendAudit({ actor, action: "segment.put", kind: "segment", key, before: before?.definition ?? null, after: def });
+        await tx.appendAudit({
+          actor,
+          action: "segment.put",
+          kind: "segment",
+          key,
+          before: before?.definition ?? null,
+          after: def,
+        });
         await tx.recordChange("segment", key);
         return row;
       }),
@@ -263,23 +330,41 @@ export class FlagService {
   async deleteSegment(projectId: number, actor: string, key: string): Promise<void> {
     const issues = await this.#validate(projectId, new Map(), new Map([[key, null]]));
     if (issues.some((i) => i.message.includes(`unknown segment '${key}'`)))
-      throw new ApiError(409, "segment_in_use", `segment '${key}' is used by flags: ${issues.map((i) => i.path).join(", ")}`);
+      throw new ApiError(
+        409,
+        "segment_in_use",
+        `segment '${key}' is used by flags: ${issues.map((i) => i.path).join(", ")}`,
+      );
     await this.store.write(projectId, async (tx) => {
       const before = await tx.getSegment(key);
       if (before === undefined) throw new ApiError(404, "segment_not_found", `no segment '${key}'`);
       await tx.deleteSegment(key);
-      await tx.appendAudit({ actor, action: "segment.delete", kind: "segment", key, before: before.definition, after: null });
+      await tx.appendAudit({
+        actor,
+        action: "segment.delete",
+        kind: "segment",
+        key,
+        before: before.definition,
+        after: null,
+      });
       await tx.recordChange("segment", key);
     });
   }
 
   /** Flags as code: the whole file validated, then applied in one transaction (or only compared, dryRun). */
-  async apply(projectId: number, actor: string, file: unknown, dryRun: boolean): Promise<{ version: number; changes: Change[] }> {
+  async apply(
+    projectId: number,
+    actor: string,
+    file: unknown,
+    dryRun: boolean,
+  ): Promise<{ version: number; changes: Change[] }> {
     const own = validateFlagFile(file).filter((i) => i.severity === "error");
     if (own.length > 0) throw invalid(own, "the file");
     const f = file as FlagFile;
     const flags = new Map(Object.entries(f.flags).map(([k, v]) => [k, v as unknown as JsonObject]));
-    const segments = new Map<string, JsonObject | null>(Object.entries(f.segments ?? {}).map(([k, v]) => [k, v as unknown as JsonObject]));
+    const segments = new Map<string, JsonObject | null>(
+      Object.entries(f.segments ?? {}).map(([k, v]) => [k, v as unknown as JsonObject]),
+    );
     const fileEnvs = new Set<string>(f.environments ?? []);
     for (const def of Object.values(f.flags)) for (const e of Object.keys(def.environments)) fileEnvs.add(e);
     const merged = await this.#validate(projectId, flags, segments, [...fileEnvs]);
@@ -292,13 +377,21 @@ export class FlagService {
         changes.push({ kind: "environment", key: env, action: "create" });
         if (tx !== undefined) {
           await tx.putEnvironment(env, env);
-          await tx.appendAudit({ actor, action: "environment.create", kind: "environment", key: env, before: null, after: { key: env } });
+          await tx.appendAudit({
+            actor,
+            action: "environment.create",
+            kind: "environment",
+            key: env,
+            before: null,
+            after: { key: env },
+          });
           await tx.recordChange("environment", env);
         }
       }
       for (const [key, def] of segments) {
         if (def === null) continue;
-        const before = tx !== undefined ? await tx.getSegment(key) : await this.store.getSegment(projectId, key);
+        const before =
+          tx !== undefined ? await tx.getSegment(key) : await this.store.getSegment(projectId, key);
         const diff = diffJson(before?.definition, def);
         if (before !== undefined && diff.length === 0) {
           changes.push({ kind: "segment", key, action: "unchanged" });
@@ -307,7 +400,14 @@ export class FlagService {
         changes.push({ kind: "segment", key, action: before === undefined ? "create" : "update", diff });
         if (tx !== undefined) {
           await tx.putSegment(key, def, before?.version ?? 0);
-          await tx.appendAudit({ actor, action: "segment.put", kind: "segment", key, before: before?.definition ?? null, after: def });
+          await tx.appendAudit({
+            actor,
+            action: "segment.put",
+            kind: "segment",
+            key,
+            before: before?.definition ?? null,
+            after: def,
+          });
           await tx.recordChange("segment", key);
         }
       }
@@ -347,7 +447,11 @@ export class FlagService {
   async export(projectId: number, environment?: string): Promise<JsonObject> {
     const envs = (await this.store.listEnvironments(projectId)).map((e) => e.key);
     if (environment !== undefined && !envs.includes(environment))
-      throw new ApiError(404, "environment_not_found", `no environment '${environment}'; the project has ${envs.join(", ")}`);
+      throw new ApiError(
+        404,
+        "environment_not_found",
+        `no environment '${environment}'; the project has ${envs.join(", ")}`,
+      );
     const flags: JsonObject = {};
     for (const f of await this.store.listFlags(projectId)) {
       if (f.archived) continue;
@@ -365,6 +469,7 @@ export class FlagService {
 
 function keyOf(doc: unknown): string {
   const key = typeof doc === "object" && doc !== null ? (doc as { key?: unknown }).key : undefined;
-  if (typeof key !== "string" || key === "") throw new ApiError(400, "invalid_flag", "the flag document needs a `key`");
+  if (typeof key !== "string" || key === "")
+    throw new ApiError(400, "invalid_flag", "the flag document needs a `key`");
   return key;
 }

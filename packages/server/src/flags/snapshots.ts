@@ -43,7 +43,9 @@ export function buildEnvironmentFile(
     version: 1,
     environments: [environment],
     segments: Object.fromEntries(segments.map((s) => [s.key, s.definition])),
-    flags: Object.fromEntries(flags.filter((f) => !f.archived).map((f) => [f.key, flagForEnvironment(f, environment)])),
+    flags: Object.fromEntries(
+      flags.filter((f) => !f.archived).map((f) => [f.key, flagForEnvironment(f, environment)]),
+    ),
   };
   return file as unknown as FlagFile;
 }
@@ -95,11 +97,15 @@ export class SnapshotCache {
     // Read seq first: a write landing between the reads makes the snapshot newer than its version
     // claims, never older, so a client that resumes from it cannot miss a change.
     const project = await this.store.getProject(projectId);
-    const [flags, segments] = await Promise.all([this.store.listFlags(projectId), this.store.listSegments(projectId)]);
+    const [flags, segments] = await Promise.all([
+      this.store.listFlags(projectId),
+      this.store.listSegments(projectId),
+    ]);
     const version = project?.seq ?? 0;
     const file = buildEnvironmentFile(environment, flags, segments);
     const compiled = compileFlagSet(file, { lenient: true });
-    if (!compiled.ok) throw new Error(`snapshot of ${environment} does not compile: ${compiled.errors[0]?.message ?? "?"}`);
+    if (!compiled.ok)
+      throw new Error(`snapshot of ${environment} does not compile: ${compiled.errors[0]?.message ?? "?"}`);
     const evaluator = compiled.flagSet.environment(environment);
     if (evaluator === undefined) throw new Error(`snapshot of ${environment} has no environment`);
     return { projectId, environment, version, etag: `"${projectId}-${version}"`, file, evaluator };

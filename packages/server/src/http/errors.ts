@@ -18,6 +18,12 @@ export class ApiError extends Error {
   }
 
   toJSON(): { error: { code: string; message: string; details?: readonly ErrorDetail[] } } {
-    return { error: { code: this.code, message: this.message, ...(this.details !== undefined && { details: this.details }) } };
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details !== undefined && { details: this.details }),
+      },
+    };
   }
 }

@@ -41,7 +41,8 @@ export class ServerMetrics {
         const id = projectId();
         if (id === undefined) return;
         const now = Date.now();
-        for (const f of await store.listFlags(id)) this.set({ flag: f.key }, Math.floor((now - Date.parse(f.createdAt)) / 86_400_000));
+        for (const f of await store.listFlags(id))
+          this.set({ flag: f.key }, Math.floor((now - Date.parse(f.createdAt)) / 86_400_000));
       },
     });
   }

@@ -9,7 +9,9 @@ export function healthRoutes(app: FastifyInstance, deps: ServerDeps): void {
       await deps.store.ping();
       return { status: "ready" };
     } catch (e) {
-      return reply.status(503).send({ status: "unavailable", reason: e instanceof Error ? e.message : String(e) });
+      return reply
+        .status(503)
+        .send({ status: "unavailable", reason: e instanceof Error ? e.message : String(e) });
     }
   });
   app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
