@@ -102,6 +102,8 @@ export class SnapshotCache {
       this.store.listSegments(projectId),
     ]);
     const version = project?.seq ?? 0;
+    // From now on this replica follows the project: a resync after a lost connection covers it too.
+    if (!this.#seen.has(projectId)) this.#seen.set(projectId, version);
     const file = buildEnvironmentFile(environment, flags, segments);
     const compiled = compileFlagSet(file, { lenient: true });
     if (!compiled.ok)

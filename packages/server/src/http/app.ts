@@ -76,9 +76,27 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
     },
   });
 
+  // Browsers evaluate through OFREP from other origins (the web provider): allow it, credentials by header.
+  app.addHook("onRequest", async (request, reply) => {
+    if (!request.url.startsWith("/ofrep/")) return;
+    reply.header("access-control-allow-origin", "*");
+    reply.header("access-control-expose-headers", "etag");
+    if (request.method === "OPTIONS") {
+      reply.header("access-control-allow-methods", "GET, POST, OPTIONS");
+      reply.header(
+        "access-control-allow-headers",
+        "authorization, content-type, if-none-match, x-api-key, last-event-id",
+      );
+      reply.header("access-control-max-age", "600");
+      return reply.status(204).send();
+    }
+  });
+
   app.addHook("onRequest", async (request) => {
     const config = request.routeOptions.config;
     if (config.public === true) return;
+    // No such route: let the 404 handler say so rather than asking for a token.
+    if (request.routeOptions.url === undefined) return;
     const secret = secretOf(request);
     if (secret === undefined)
       throw new ApiError(401, "unauthorized", "a token is required: Authorization: Bearer <token>");

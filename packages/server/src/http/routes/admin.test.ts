@@ -226,3 +226,17 @@ describe("the route table", () => {
     }
   });
 });
+
+describe("edges of the HTTP surface", () => {
+  it("answers an unknown route with 404 whatever the token, and OFREP preflights with CORS", async () => {
+    expect((await server.app.inject({ method: "GET", url: "/nope" })).statusCode).toBe(404);
+    const pre = await server.app.inject({
+      method: "OPTIONS",
+      url: "/ofrep/v1/evaluate/flags/new_checkout",
+      headers: { origin: "http://example.test", "access-control-request-method": "POST" },
+    });
+    expect(pre.statusCode).toBe(204);
+    expect(pre.headers["access-control-allow-origin"]).toBe("*");
+    expect(String(pre.headers["access-control-allow-headers"])).toMatch(/authorization/);
+  });
+});
