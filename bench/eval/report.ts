@@ -46,8 +46,9 @@ export function summarize(
   };
 }
 
-export function formatTable(rows: readonly Row[]): string {
-  const header = ["implementation", "median ns/eval", "min ns/eval", "× floor"];
+/** The table of rows; `yardstick` names what the last column divides by (the floor's row). */
+export function formatTable(rows: readonly Row[], yardstick = "floor"): string {
+  const header = ["implementation", "median ns/eval", "min ns/eval", `× ${yardstick}`];
   const body = rows.map((row) => [
     row.name,
     row.medianNs.toFixed(1),

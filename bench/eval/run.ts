@@ -1,15 +1,23 @@
 /**
  * Evaluation benchmark: `new_checkout` evaluated by Ramp, a hand-written floor and four peer SDKs over the
- * same seeded users, after checking they all agree. `npm run bench:eval`; BENCH_QUICK=1 for a short run.
+ * same seeded users, after checking they all agree; then the same through OpenFeature (RampProvider vs a
+ * minimal provider, and the fast path). `npm run bench:eval`; BENCH_QUICK=1 for a short run.
  */
 
-import { mulberry32 } from "../lib/prng.js";
+import { mulberry32, type Random } from "../lib/prng.js";
 import { median } from "../lib/stats.js";
 import { percent } from "./check.js";
 import { heapPerThousandFlags } from "./heap.js";
 import { timeRounds } from "./measure.js";
+import {
+  closeOpenFeature,
+  formatOpenFeature,
+  OPENFEATURE_CONTEXTS,
+  prepareOpenFeature,
+  verifyOpenFeature,
+} from "./openfeature.js";
 import { optionsFrom } from "./options.js";
-import { closeAll, prepare, verify } from "./prepare.js";
+import { closeAll, type Prepared, prepare, verify } from "./prepare.js";
 import { formatSummaryLines, formatTable, summarize } from "./report.js";
 
 async function main(): Promise<number> {
@@ -44,9 +52,38 @@ async function main(): Promise<number> {
     const killSwitch = median(samples.get(prepared.killSwitch.name) ?? []);
     console.log(`\n${formatTable(summary.rows)}\n`);
     console.log(formatSummaryLines(summary, killSwitch, heapPerThousandFlags()));
-    return 0;
+    const users = prepared.contexts.slice(0, OPENFEATURE_CONTEXTS);
+    return await runOpenFeature(users, options.rounds, random);
   } finally {
     await closeAll(prepared);
+  }
+}
+
+/** The OpenFeature section: the same users through @openfeature/server-sdk, checked, then timed. */
+async function runOpenFeature(
+  contexts: Prepared["contexts"],
+  rounds: number,
+  random: Random,
+): Promise<number> {
+  console.log(
+    `\nOpenFeature (@openfeature/server-sdk): new_checkout through a client × ` +
+      `${contexts.length.toLocaleString("en-US")} contexts, ${rounds} rounds`,
+  );
+  const section = await prepareOpenFeature(contexts);
+  try {
+    const check = await verifyOpenFeature(contexts, section);
+    if (check.problems.length > 0) {
+      console.error("\nABORT: the OpenFeature contenders disagree with the minimal provider:");
+      for (const problem of check.problems) console.error(`  - ${problem}`);
+      return 1;
+    }
+    const samples = await timeRounds(section.contenders, contexts.length, rounds, random);
+    console.log(
+      `check passed: all match the minimal provider on all contexts\n\n${formatOpenFeature(samples, section)}`,
+    );
+    return 0;
+  } finally {
+    await closeOpenFeature(section);
   }
 }
 

@@ -12,9 +12,13 @@ const FLAGS_FILE = "examples/flags.yaml";
  * `environment` "production" serves the rules; "staging" has the flag switched off, which times the
  * kill-switch path.
  */
+/** examples/flags.yaml, parsed: the flag file every Ramp contender is built from. */
+export function readFlagsFile(): unknown {
+  return parse(readFileSync(repoFile(FLAGS_FILE), "utf8"));
+}
+
 export function createRamp(contexts: readonly BenchContext[], environment = "production"): Contender {
-  const path = repoFile(FLAGS_FILE);
-  const compiled = compileFlagSet(parse(readFileSync(path, "utf8")));
+  const compiled = compileFlagSet(readFlagsFile());
   if (!compiled.ok) {
     const issues = compiled.errors.map((issue) => `${issue.path}: ${issue.message}`).join("\n  ");
     throw new Error(`${FLAGS_FILE} does not compile:\n  ${issues}`);
