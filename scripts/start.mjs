@@ -19,6 +19,11 @@ const adminToken =
 writeFileSync(tokenFile, adminToken, { mode: 0o600 });
 
 const server = await startServer({ port, data, adminToken });
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    server.close().then(() => process.stdout.write("stopped\n"));
+  });
+}
 const auth = { authorization: `Bearer ${adminToken}` };
 
 const applied = await fetch(`${server.url}/api/v1/apply`, {
@@ -77,8 +82,3 @@ lines.push(
 );
 process.stdout.write(`${lines.join("\n")}\n`);
 
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.once(signal, () => {
-    server.close().then(() => process.stdout.write("stopped\n"));
-  });
-}
