@@ -13,6 +13,7 @@ import {
   type Database,
   toAudit,
   toChange,
+  toDocument,
   toEnvironment,
   toEvent,
   toFlag,
@@ -26,6 +27,7 @@ import {
   type AuditRow,
   type ChangeListener,
   type ChangeRow,
+  type DocumentRow,
   type EnvironmentRow,
   type FlagRow,
   NotFoundError,
@@ -82,6 +84,10 @@ export class KyselyStore implements Store {
     if (this.#inWrite.getStore())
       throw new Error("store method called inside write(): use the WriteTx it was given");
     return this.#db;
+  }
+
+  #clockMs(): number {
+    return (this.#options.clock?.() ?? new Date()).getTime();
   }
 
   #now(): string {
@@ -288,6 +294,53 @@ export class KyselyStore implements Store {
   }
 
   /** All or nothing: one transaction, in batches below the bound-parameter limits. */
+  async getDocument(projectId: number, kind: string, name: string): Promise<DocumentRow | undefined> {
+    const row = await this.db
+      .selectFrom("documents")
+      .selectAll()
+      .where("project_id", "=", projectId)
+      .where("kind", "=", kind)
+      .where("name", "=", name)
+      .executeTakeFirst();
+    return row && toDocument(row);
+  }
+
+  async listDocuments(projectId: number, kind: string): Promise<DocumentRow[]> {
+    const rows = await this.db
+      .selectFrom("documents")
+      .selectAll()
+      .where("project_id", "=", projectId)
+      .where("kind", "=", kind)
+      .execute();
+    return rows.map(toDocument).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** One statement, so two replicas racing for an expired lease cannot both win. */
+  async acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    const now = this.#clockMs();
+    const expires = now + ttlMs;
+    await this.db
+      .insertInto("leases")
+      .values({ name, holder, expires_at: expires })
+      .onConflict((oc) =>
+        oc
+          .column("name")
+          .doUpdateSet({ holder, expires_at: expires })
+          .where((eb) => eb.or([eb("leases.holder", "=", holder), eb("leases.expires_at", "<", now)])),
+      )
+      .execute();
+    const row = await this.db
+      .selectFrom("leases")
+      .select("holder")
+      .where("name", "=", name)
+      .executeTakeFirst();
+    return row?.holder === holder;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.db.deleteFrom("leases").where("name", "=", name).where("holder", "=", holder).execute();
+  }
+
   async insertEvents(events: readonly TrackedEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.#transaction(async (conn) => {

@@ -4,12 +4,13 @@
  */
 import type { Kysely } from "kysely";
 import { auditHash, GENESIS_HASH } from "../audit/audit-chain.js";
-import { type Database, toFlag, toSegment, toToken } from "./schema.js";
+import { type Database, toDocument, toFlag, toSegment, toToken } from "./schema.js";
 import {
   AlreadyExistsError,
   type AuditEntryInput,
   type AuditRow,
   type ChangeRow,
+  type DocumentRow,
   type EnvironmentRow,
   type FlagRow,
   type Json,
@@ -314,5 +315,48 @@ export class KyselyWriteTx implements WriteTx {
       })
       .execute();
     return row;
+  }
+
+  async getDocument(kind: string, name: string): Promise<DocumentRow | undefined> {
+    const row = await this.db
+      .selectFrom("documents")
+      .selectAll()
+      .where("project_id", "=", this.projectId)
+      .where("kind", "=", kind)
+      .where("name", "=", name)
+      .executeTakeFirst();
+    return row && toDocument(row);
+  }
+
+  async putDocument(kind: string, name: string, body: Json, expectedVersion?: number): Promise<DocumentRow> {
+    const current = await this.getDocument(kind, name);
+    checkVersion("document", `${kind}/${name}`, current?.version, expectedVersion);
+    const at = this.now();
+    const text = JSON.stringify(body);
+    const version = (current?.version ?? 0) + 1;
+    if (current === undefined)
+      await this.db
+        .insertInto("documents")
+        .values({ project_id: this.projectId, kind, name, body: text, version, updated_at: at })
+        .execute();
+    else
+      await this.db
+        .updateTable("documents")
+        .set({ body: text, version, updated_at: at })
+        .where("project_id", "=", this.projectId)
+        .where("kind", "=", kind)
+        .where("name", "=", name)
+        .execute();
+    return { projectId: this.projectId, kind, name, body: asStored(body), version, updatedAt: at };
+  }
+
+  async deleteDocument(kind: string, name: string): Promise<boolean> {
+    const r = await this.db
+      .deleteFrom("documents")
+      .where("project_id", "=", this.projectId)
+      .where("kind", "=", kind)
+      .where("name", "=", name)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
   }
 }

@@ -122,9 +122,33 @@ function initial(dialect: Dialect): Migration {
   };
 }
 
+/** Rollouts, analysis templates and runs as versioned documents; leases for one active controller. */
+function documentsAndLeases(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("documents")
+        .addColumn("project_id", "integer", (c) => c.notNull().references("projects.id").onDelete("cascade"))
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("documents_pk", ["project_id", "kind", "name"])
+        .execute();
+      await db.schema
+        .createTable("leases")
+        .addColumn("name", "text", (c) => c.primaryKey())
+        .addColumn("holder", "text", (c) => c.notNull())
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they apply. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { "0001_initial": initial(dialect) };
+  return { "0001_initial": initial(dialect), "0002_documents_leases": documentsAndLeases() };
 }
 
 /** Applies pending migrations; idempotent, and safe when several replicas start at once (Kysely's lock table). */

@@ -3,6 +3,7 @@ import type { Generated, Selectable } from "kysely";
 import type {
   AuditRow,
   ChangeRow,
+  DocumentRow,
   EnvironmentRow,
   FlagRow,
   Json,
@@ -23,6 +24,25 @@ export interface Database {
   audit: AuditTable;
   changes: ChangesTable;
   events: EventsTable;
+  documents: DocumentsTable;
+  leases: LeasesTable;
+}
+
+/** Versioned JSON documents of other kinds (rollouts, analysis templates and runs). */
+export interface DocumentsTable {
+  project_id: number;
+  kind: string;
+  name: string;
+  body: string;
+  version: number;
+  updated_at: string;
+}
+
+/** Time-limited leadership: one holder per name until expires_at (epoch ms). */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: number;
 }
 
 export interface ProjectsTable {
@@ -193,4 +213,15 @@ export function toEvent(r: Omit<Selectable<EventsTable>, "id">): TrackedEvent {
 /** Orders rows by key the same way in both dialects (PostgreSQL's collation may differ from SQLite's). */
 export function byKey<T extends { readonly key: string }>(a: T, b: T): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+export function toDocument(r: Selectable<DocumentsTable>): DocumentRow {
+  return {
+    projectId: r.project_id,
+    kind: r.kind,
+    name: r.name,
+    body: parseJson(r.body),
+    version: r.version,
+    updatedAt: r.updated_at,
+  };
 }

@@ -10,6 +10,7 @@ import {
   type SuiteContext,
   steppingClock,
 } from "./store-contract-kit.shared-test.js";
+import { describeDocuments } from "./store-documents.shared-test.js";
 import { describeHistory } from "./store-history.shared-test.js";
 import { describeRecords } from "./store-records.shared-test.js";
 
@@ -53,5 +54,6 @@ export function describeStoreContract(name: string, open: OpenStore): void {
     describeRecords(ctx);
     describeHistory(ctx);
     describeConcurrency(ctx);
+    describeDocuments(ctx);
   });
 }

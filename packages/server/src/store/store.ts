@@ -4,7 +4,7 @@
  */
 
 export type Scope = "admin" | "server" | "client";
-export type TargetKind = "flag" | "segment" | "environment" | "token" | "project";
+export type TargetKind = "flag" | "segment" | "environment" | "token" | "project" | "rollout" | "document";
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 export interface ProjectRow {
@@ -103,6 +103,16 @@ export interface TrackedEvent {
   readonly at: string;
 }
 
+/** A versioned JSON document of another kind: a rollout, an analysis template, an analysis run. */
+export interface DocumentRow {
+  readonly projectId: number;
+  readonly kind: string;
+  readonly name: string;
+  readonly body: Json;
+  readonly version: number;
+  readonly updatedAt: string;
+}
+
 /** Thrown by WriteTx methods when an expected version does not match: the HTTP layer answers 409. */
 export class VersionConflictError extends Error {
   constructor(
@@ -160,6 +170,10 @@ export interface WriteTx {
   recordChange(kind: ChangeRow["kind"], key: string): Promise<number>;
   /** Appends to the project's hash-chained audit log. */
   appendAudit(entry: AuditEntryInput): Promise<AuditRow>;
+  getDocument(kind: string, name: string): Promise<DocumentRow | undefined>;
+  /** Creates or replaces a document, bumping its version; expectedVersion as for putFlag (0 = must not exist). */
+  putDocument(kind: string, name: string, body: Json, expectedVersion?: number): Promise<DocumentRow>;
+  deleteDocument(kind: string, name: string): Promise<boolean>;
 }
 
 export type ChangeListener = (event: { projectId: number; seq: number } | { resync: true }) => void;
@@ -194,6 +208,17 @@ export interface Store {
   listTokens(projectId: number): Promise<TokenRow[]>;
 
   listAudit(projectId: number, filter?: AuditFilter): Promise<AuditRow[]>;
+
+  getDocument(projectId: number, kind: string, name: string): Promise<DocumentRow | undefined>;
+  /** Ordered by name. */
+  listDocuments(projectId: number, kind: string): Promise<DocumentRow[]>;
+
+  /**
+   * Takes or renews the lease `name` for `holder` until now + ttlMs, if it is free, expired or already
+   * the holder's; returns whether the holder has it. Exactly one replica holds a lease at a time.
+   */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
 
   insertEvents(events: readonly TrackedEvent[]): Promise<void>;
   listEvents(projectId: number, environment: string, name?: string): Promise<TrackedEvent[]>;
