@@ -3,27 +3,13 @@
  * stopped with SIGTERM then SIGKILL, and killed by a detached watchdog if the benchmark itself dies
  * without cleaning up (SIGKILL, a crash), so no server outlives the run.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { spawnWatchdog } from "@ramp/server/testing";
 
 /** How much of a child's recent stdout + stderr is kept for error messages. */
 const OUTPUT_TAIL = 4_000;
 const STOP_GRACE_MS = 5_000;
-
-/**
- * A detached shell that runs `command` once this process is gone. Exit handlers cannot run when the
- * benchmark is SIGKILLed, and a server in its own process (or a daemonised postmaster) would outlive it.
- * Kill the returned process once the thing it guards has been stopped normally.
- */
-export function spawnWatchdog(command: readonly string[]): ChildProcess {
-  const script = 'pid=$1; shift; while kill -0 "$pid" 2>/dev/null; do sleep 1; done; "$@" >/dev/null 2>&1';
-  const watchdog = spawn("sh", ["-c", script, "watchdog", String(process.pid), ...command], {
-    detached: true,
-    stdio: "ignore",
-  });
-  watchdog.unref();
-  return watchdog;
-}
 
 export interface ServerProcess {
   readonly name: string;

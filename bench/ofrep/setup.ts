@@ -3,9 +3,10 @@
  * (optionally) unleash-server on it, both seeded with `new_checkout` — and the correctness check;
  * shared by run.ts and its smoke test.
  */
+
+import { startPostgres } from "@ramp/server/testing";
 import { generateContexts } from "../eval/contexts.js";
 import type { BenchContext } from "../eval/scenario.js";
-import { startPostgres } from "../lib/postgres.js";
 import type { Teardown } from "../lib/teardown.js";
 import { type CheckContext, checkContexts, judge } from "./check.js";
 import type { OfrepOptions } from "./options.js";
@@ -31,7 +32,8 @@ export async function setUp(
   log: (line: string) => void = () => {},
 ): Promise<Setup> {
   const contexts = generateContexts(options.contexts, options.seed);
-  const cluster = await startPostgres();
+  // Teardown handles SIGINT / SIGTERM: PostgreSQL must stop after the servers using it, not before.
+  const cluster = await startPostgres({ tempPrefix: "ramp-bench-pg-", stopOnSignals: false });
   teardown.defer("PostgreSQL", () => cluster.stop());
   const ramp = await startRamp(await cluster.createDatabase("ramp"));
   teardown.defer("Ramp server", () => ramp.process.stop());

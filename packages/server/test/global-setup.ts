@@ -6,7 +6,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
-import { type PostgresCluster, startPostgres } from "./postgres-harness.js";
+import { type PostgresCluster, startPostgres } from "../src/testing/index.js";
 import "./provided-context.js";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -1,35 +1,54 @@
 /**
- * A throwaway PostgreSQL cluster for benchmarks, from Debian's `postgresql` package: initdb into a temp
- * directory, start on 127.0.0.1, stop and delete it on stop(), on process exit, or — via a watchdog —
- * when the benchmark dies.
+ * A throwaway PostgreSQL cluster for tests and benchmarks, from Debian's `postgresql` package: initdb
+ * into a temp directory, start on 127.0.0.1 with an OS-chosen port, stop and delete it on stop(), on
+ * process exit, on SIGINT / SIGTERM (unless the caller handles those), or — via a watchdog — when the
+ * process dies without running any handler. Durability is off: the data is thrown away at the end.
  *
- * This follows packages/server/test/postgres-harness.ts (same binaries, same root → `postgres` user
- * switch, same watchdog), trimmed to what a benchmark needs. It is a copy because the harness is
- * TypeScript source outside every compiled project (packages/server compiles only src/), and the
- * benchmark runs as compiled JavaScript on Node 20, which cannot import a .ts file.
+ * As root, initdb and pg_ctl run as the `postgres` user (initdb refuses root), on a 0755 directory
+ * owned by that user; otherwise they run as the current user.
  */
 import { type ChildProcess, execFile, execFileSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { spawnWatchdog } from "./child-process.js";
+import pg from "pg";
+import { freePort } from "./free-port.js";
+import { spawnWatchdog } from "./watchdog.js";
 
 const run = promisify(execFile);
 
 export interface PostgresCluster {
   /** The server's major version, e.g. "15". */
   readonly version: string;
-  /** A connection URL for the superuser `postgres`. */
-  url(database: string): string;
-  /** Creates an empty database called `name` and returns its URL. */
-  createDatabase(name: string): Promise<string>;
+  /** A connection URL for the superuser `postgres`; the database defaults to `postgres`. */
+  url(database?: string): string;
+  /** Creates an empty database — called `name`, else a fresh name — and returns its URL. */
+  createDatabase(name?: string): Promise<string>;
+  /** Stops the server and deletes its directory. */
   stop(): Promise<void>;
 }
 
+export interface StartPostgresOptions {
+  /** Prefix of the temp directory's name (under os.tmpdir()). Default `ramp-pg-`. */
+  readonly tempPrefix?: string;
+  /**
+   * Whether SIGINT and SIGTERM stop the cluster (and then, if nothing else listens for the signal,
+   * re-raise it). Default true; pass false when the caller has its own signal handling that stops the
+   * cluster in order, after whatever uses it. The exit handler and the watchdog are installed either way.
+   */
+  readonly stopOnSignals?: boolean;
+}
+
+export interface PostgresBin {
+  /** The directory holding initdb, pg_ctl, … */
+  readonly bin: string;
+  /** The major version, e.g. "15". */
+  readonly version: string;
+}
+
 /** The newest `/usr/lib/postgresql/<version>/bin` that has initdb and pg_ctl. */
-function findPostgresBin(root = "/usr/lib/postgresql"): { bin: string; version: string } {
+export function findPostgresBin(root = "/usr/lib/postgresql"): PostgresBin {
   const versions = existsSync(root)
     ? readdirSync(root)
         .filter(
@@ -40,22 +59,9 @@ function findPostgresBin(root = "/usr/lib/postgresql"): { bin: string; version: 
   const newest = versions[0];
   if (newest === undefined)
     throw new Error(
-      `no PostgreSQL server binaries under ${root}/*/bin: install Debian's 'postgresql' package`,
+      `no PostgreSQL server binaries under ${root}/*/bin: install Debian's 'postgresql' package (.ci/run does)`,
     );
   return { bin: join(root, newest, "bin"), version: newest };
-}
-
-/** A port the OS considers free right now (bind port 0, read it, release it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error("could not find a free port"))));
-    });
-  });
 }
 
 /** The uid/gid of the `postgres` user when running as root (initdb refuses root), else undefined. */
@@ -65,12 +71,12 @@ function postgresUser(): { uid: number; gid: number } | undefined {
   return { uid: id("-u"), gid: id("-g") };
 }
 
-/** Starts a fresh cluster (about a second, initdb dominates). */
-export async function startPostgres(): Promise<PostgresCluster> {
+/** Starts a fresh cluster; takes about a second (initdb dominates). */
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresCluster> {
   const { bin, version } = findPostgresBin();
   const user = postgresUser();
   // mkdtemp makes 0700; the postgres user must traverse it, so open it up and hand it over.
-  const base = mkdtempSync(join(tmpdir(), "ramp-bench-pg-"));
+  const base = mkdtempSync(join(tmpdir(), options.tempPrefix ?? "ramp-pg-"));
   chmodSync(base, 0o755);
   if (user) chownSync(base, user.uid, user.gid);
   const data = join(base, "data");
@@ -98,7 +104,22 @@ export async function startPostgres(): Promise<PostgresCluster> {
     }
     rmSync(base, { recursive: true, force: true });
   };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    stopSync();
+    // Our listener suppressed the default exit; restore it unless someone else handles the signal.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  const stopOnSignals = options.stopOnSignals ?? true;
   process.once("exit", stopSync);
+  if (stopOnSignals) {
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  }
+  const unregister = (): void => {
+    process.off("exit", stopSync);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
 
   try {
     await asPostgres("initdb", [
@@ -113,23 +134,31 @@ export async function startPostgres(): Promise<PostgresCluster> {
       "--no-instructions",
     ]);
     started = true;
+    // Runs as the caller (root may delete the postgres-owned directory; a non-root caller owns it).
     watchdog = spawnWatchdog(["sh", "-c", '"$@"; rm -rf "$0"', base, ...stopCommand]);
     const port = await listen(base, log, (args) => asPostgres("pg_ctl", ["-D", data, ...args]));
-    const url = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
+    const url = (database = "postgres") => `postgres://postgres@127.0.0.1:${port}/${database}`;
+    let databases = 0;
     return {
       version,
       url,
-      async createDatabase(name) {
-        await run(join(bin, "createdb"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", name]);
-        return url(name);
+      async createDatabase(name = `ramp_test_${process.pid}_${++databases}`) {
+        const client = new pg.Client({ connectionString: url() });
+        await client.connect();
+        try {
+          await client.query(`create database ${client.escapeIdentifier(name)}`);
+        } finally {
+          await client.end();
+        }
+        return url(encodeURIComponent(name));
       },
       async stop() {
-        process.off("exit", stopSync);
+        unregister();
         stopSync();
       },
     };
   } catch (error) {
-    process.off("exit", stopSync);
+    unregister();
     stopSync();
     throw error;
   }
@@ -137,7 +166,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
 
 /**
  * Starts the server on a port the OS just called free; another process may take it in between, so a
- * bind failure is retried on a new port. Durability is off: the data is thrown away at the end.
+ * bind failure is retried on a new port.
  */
 async function listen(
   base: string,
@@ -146,16 +175,17 @@ async function listen(
 ): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const options = [
+    const settings = [
       "-c listen_addresses=127.0.0.1",
       `-c port=${port}`,
       `-c unix_socket_directories=${base}`,
       "-c fsync=off",
       "-c synchronous_commit=off",
       "-c full_page_writes=off",
+      "-c max_connections=200",
     ].join(" ");
     try {
-      await pgCtl(["-l", log, "-o", options, "-w", "-t", "30", "start"]);
+      await pgCtl(["-l", log, "-o", settings, "-w", "-t", "30", "start"]);
       return port;
     } catch (error) {
       const serverLog = existsSync(log) ? readFileSync(log, "utf8") : "(no server log)";
