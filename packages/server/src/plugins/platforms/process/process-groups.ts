@@ -1,0 +1,92 @@
+/**
+ * Every replica runs as the leader of its own process group, so killing the group also kills what
+ * its command started (a shell's children, a cluster's workers). This module tracks the live groups
+ * of the whole server process and kills them when it exits, so no replica outlives the server.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+
+const live = new Set<number>();
+let exitHookInstalled = false;
+const EXIT_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/** Sends `signal` to every process of the group; false if the group no longer exists. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Kill the group if the server exits before it is stopped. */
+export function trackGroup(pgid: number): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on("exit", killTrackedGroups);
+  }
+  // Signal listeners only while there is something to kill: they change what a signal does.
+  if (live.size === 0) for (const signal of EXIT_SIGNALS) process.on(signal, onExitSignal);
+  live.add(pgid);
+}
+
+export function untrackGroup(pgid: number): void {
+  if (!live.delete(pgid) || live.size > 0) return;
+  for (const signal of EXIT_SIGNALS) process.removeListener(signal, onExitSignal);
+}
+
+/** SIGKILL to every tracked group, synchronously (usable from an `exit` handler). */
+export function killTrackedGroups(): void {
+  for (const pgid of live) {
+    signalGroup(pgid, "SIGKILL");
+    untrackGroup(pgid);
+  }
+}
+
+/**
+ * Whether any process of the group still runs. Zombies do not count: under an init that does not
+ * reap orphans (some containers), a killed grandchild stays a zombie forever and `kill(-pgid, 0)`
+ * keeps succeeding, so on Linux the members are looked up in /proc.
+ */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  return process.platform === "linux" ? hasLiveMember(pgid) : true;
+}
+
+function hasLiveMember(pgid: number): boolean {
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc");
+  } catch {
+    return true;
+  }
+  for (const pid of pids) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    // "pid (comm) state ppid pgrp …"; comm may itself contain spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) === pgid && fields[0] !== "Z" && fields[0] !== "X") return true;
+  }
+  return false;
+}
+
+/**
+ * Node exits on SIGINT/SIGTERM/SIGHUP without running `exit` handlers. When nothing else handles the
+ * signal, kill the groups and re-raise it so the server still dies of it; when something else does
+ * (a graceful shutdown), that handler owns the exit and the `exit` hook is the backstop.
+ */
+function onExitSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
+  killTrackedGroups();
+  for (const s of EXIT_SIGNALS) process.removeListener(s, onExitSignal);
+  process.kill(process.pid, signal);
+}
