@@ -64,8 +64,9 @@ export class AnalysisRunner {
   readonly #providers: MetricProviderFactory;
   readonly #clock: Clock;
   readonly #onUpdate: ((run: AnalysisRun) => void | Promise<void>) | undefined;
-  /** Aborted by terminate(): wakes the loop and abandons provider calls in progress. */
+  /** Aborted by terminate() or detach(): wakes the loop and abandons provider calls in progress. */
   readonly #stop = new AbortController();
+  #detached = false;
 
   constructor(options: AnalysisRunnerOptions) {
     this.#run = options.run;
@@ -92,6 +93,7 @@ export class AnalysisRunner {
     }
     const analysis = compiled.analysis;
     for (;;) {
+      if (this.#detached) return this.#run;
       const now = this.#clock.now();
       await this.#set(reconcile(this.#run, analysis, now));
       if (isCompleted(this.#run.status.phase)) return this.#run;
@@ -113,6 +115,15 @@ export class AnalysisRunner {
   terminate(): void {
     if (isCompleted(this.#run.status.phase)) return;
     this.#run = terminateAnalysisRun(this.#run);
+    this.#stop.abort();
+  }
+
+  /**
+   * Stops measuring without recording anything: the run stays as last persisted, for another runner
+   * (after a restart, or on the replica that takes over) to resume. `start()` resolves.
+   */
+  detach(): void {
+    this.#detached = true;
     this.#stop.abort();
   }
 
@@ -146,6 +157,7 @@ export class AnalysisRunner {
   }
 
   async #set(next: AnalysisRun): Promise<void> {
+    if (this.#detached) return;
     this.#run = next;
     const json = JSON.stringify(next);
     if (json === this.#published) return;

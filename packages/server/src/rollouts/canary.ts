@@ -36,6 +36,7 @@ export function progressCanary(ctx: DecisionContext, strategy: CanaryStrategy): 
       ctx.setWeight(100, `all ${steps.length} steps completed`);
       return true;
     }
+    if (!ctx.routed()) return ctx.wait(`waiting for the router to send 100% to ${canary}`);
     promote(ctx, `completed all ${steps.length} steps`);
     return true;
   }
@@ -59,6 +60,7 @@ export function progressCanary(ctx: DecisionContext, strategy: CanaryStrategy): 
     case "setWeight":
     case "setCanaryScale":
       if (!ready) return ctx.wait(`waiting for ${canary} (${st.canaryReplicas} replicas) to be ready`);
+      if (!ctx.routed()) return ctx.wait(`waiting for the router to send ${st.canaryWeight}% to ${canary}`);
       completeStep(
         ctx,
         strategy,

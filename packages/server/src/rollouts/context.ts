@@ -26,6 +26,12 @@ export interface Observations {
   readonly stableReady: boolean;
   /** The phase of each run by id; a run not listed is taken as Pending. */
   readonly analysis: Readonly<Record<string, AnalysisPhase>>;
+  /**
+   * The canary weight the router applies now (for the current canary version). A setWeight step
+   * completes only once the router routes its weight, so every step's weight really carries traffic
+   * before the next step (or the promotion) begins. Undefined: the shell does not report it.
+   */
+  readonly routedWeight?: number;
 }
 
 export type Draft = { -readonly [K in keyof RolloutStatus]: RolloutStatus[K] };
@@ -106,6 +112,12 @@ export class DecisionContext {
    * The canary readiness the observation speaks for: only when the canary version and its desired
    * replicas are still those of the status the shell observed against.
    */
+  /** The router applies the status's weight (always true when the shell does not report it). */
+  routed(): boolean {
+    const w = this.obs.routedWeight;
+    return w === undefined || Math.abs(w - this.st.canaryWeight) < 1e-9;
+  }
+
   canaryReady(): boolean {
     const { st, input } = this;
     return (

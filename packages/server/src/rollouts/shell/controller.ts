@@ -1,0 +1,305 @@
+/**
+ * The rollout controller of one project: exactly one replica runs it at a time (a store lease),
+ * with one RolloutRuntime per rollout. The API side (apply, commands) works on any replica: it
+ * writes documents, and commands wait in the rollout's queue for the active controller's decision.
+ */
+import { randomUUID } from "node:crypto";
+import type { Issue } from "@ramp/engine";
+import { type Clock, loadAnalysisTemplate, systemClock } from "../../analysis/index.js";
+import type { MetricProviderFactory } from "../../plugins/metrics/factory.js";
+import type { Platform } from "../../plugins/platforms/platform.js";
+import type { TrafficRouter } from "../../plugins/traffic/router.js";
+import type { Json, Store } from "../../store/store.js";
+import type { RolloutCommand } from "../commands.js";
+import { compileRollout } from "../compile.js";
+import type { RolloutSpec } from "../rollout.js";
+import { initialStatus } from "../status.js";
+import { asJson, type CommandAnswer, ROLLOUT, type RolloutBody, rolloutBody, TEMPLATE } from "./documents.js";
+import { RolloutRuntime } from "./runtime.js";
+
+export interface ControllerDeps {
+  readonly store: Store;
+  readonly projectId: number;
+  /** The platform for each workload type the specs ask for. */
+  readonly platform: (spec: RolloutSpec) => Platform;
+  readonly router: (spec: RolloutSpec) => TrafficRouter;
+  readonly metrics: (router: TrafficRouter) => MetricProviderFactory;
+  readonly clock?: Clock;
+  /** Identifies this replica in the lease (default: a random id). */
+  readonly holder?: string;
+  readonly leaseTtlMs?: number;
+  readonly log?: (message: string) => void;
+  readonly onNotify?: (rollout: string, event: string, message: string) => void;
+}
+
+export class ApplyError extends Error {
+  constructor(readonly issues: readonly Issue[]) {
+    super(`${issues.length} problem(s): ${issues[0]?.path ?? ""}: ${issues[0]?.message ?? ""}`);
+  }
+}
+
+export class RolloutController {
+  readonly holder: string;
+  readonly #runtimes = new Map<string, RolloutRuntime>();
+  #leader = false;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #stopped = false;
+  #electing: Promise<void> = Promise.resolve();
+  readonly #ttl: number;
+  readonly #lease: string;
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.holder = deps.holder ?? randomUUID();
+    this.#ttl = deps.leaseTtlMs ?? 15_000;
+    this.#lease = `rollouts:${deps.projectId}`;
+  }
+
+  /** Whether this replica runs the rollouts now. */
+  get leader(): boolean {
+    return this.#leader;
+  }
+
+  start(): void {
+    const round = () => {
+      this.#electing = this.#electing
+        .then(() => this.#elect())
+        .catch((e: unknown) => this.#log(`lease: ${String(e)}`));
+    };
+    round();
+    this.#timer = setInterval(round, Math.max(200, Math.floor(this.#ttl / 3)));
+    this.#timer.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    await this.#electing;
+    await this.#demote();
+    await this.deps.store.releaseLease(this.#lease, this.holder).catch(() => undefined);
+  }
+
+  async #elect(): Promise<void> {
+    if (this.#stopped) return;
+    const mine = await this.deps.store.acquireLease(this.#lease, this.holder, this.#ttl);
+    if (mine && !this.#leader) {
+      this.#leader = true;
+      this.#log(`this replica (${this.holder}) now runs the rollouts`);
+      for (const d of await this.deps.store.listDocuments(this.deps.projectId, ROLLOUT))
+        this.#runtime(d.name);
+    } else if (!mine && this.#leader) {
+      this.#log("lost the rollout lease: another replica runs the rollouts");
+      await this.#demote();
+    }
+  }
+
+  async #demote(): Promise<void> {
+    this.#leader = false;
+    const all = [...this.#runtimes.values()];
+    this.#runtimes.clear();
+    await Promise.all(all.map((r) => r.close()));
+  }
+
+  #runtime(name: string): RolloutRuntime | undefined {
+    if (!this.#leader) return undefined;
+    let r = this.#runtimes.get(name);
+    if (r === undefined) {
+      const d = this.deps;
+      r = new RolloutRuntime({
+        store: d.store,
+        projectId: d.projectId,
+        name,
+        platform: d.platform,
+        router: d.router,
+        metrics: d.metrics,
+        ...(d.clock !== undefined && { clock: d.clock }),
+        ...(d.log !== undefined && { log: d.log }),
+        ...(d.onNotify !== undefined && { onNotify: d.onNotify }),
+      });
+      this.#runtimes.set(name, r);
+      r.start();
+    }
+    return r;
+  }
+
+  /**
+   * Stores Rollout and AnalysisTemplate documents (already parsed), validated as a whole first:
+   * nothing is written when any document is invalid or names a template that does not exist.
+   */
+  async apply(
+    documents: readonly unknown[],
+    actor: string,
+  ): Promise<{
+    rollouts: { name: string; action: "create" | "update" | "unchanged" }[];
+    templates: { name: string; action: string }[];
+  }> {
+    const issues: Issue[] = [];
+    const rollouts: { name: string; spec: Json }[] = [];
+    const templates: { name: string; doc: Json }[] = [];
+    documents.forEach((doc, i) => {
+      const kind = (doc as { kind?: unknown } | null)?.kind;
+      const at = (issue: Issue): Issue => ({
+        ...issue,
+        path: `[${i}]${issue.path === "" ? "" : `.${issue.path}`}`,
+      });
+      if (kind === "AnalysisTemplate" || kind === "ClusterAnalysisTemplate") {
+        const t = loadAnalysisTemplate(doc);
+        if (t.ok) templates.push({ name: t.template.metadata.name, doc: doc as Json });
+        else issues.push(...t.issues.map(at));
+      } else if (kind === "Rollout") {
+        const r = compileRollout(doc);
+        if (r.ok) rollouts.push({ name: r.rollout.name, spec: doc as Json });
+        issues.push(...r.issues.filter((x) => x.severity === "error").map(at));
+      } else
+        issues.push({
+          path: `[${i}].kind`,
+          message: `expected Rollout, AnalysisTemplate or ClusterAnalysisTemplate, got ${JSON.stringify(kind)}`,
+          severity: "error",
+        });
+    });
+    // Every template a rollout names must exist, in this apply or already stored.
+    const known = new Set([
+      ...templates.map((t) => t.name),
+      ...(await this.deps.store.listDocuments(this.deps.projectId, TEMPLATE)).map((d) => d.name),
+    ]);
+    for (const r of rollouts) {
+      for (const ref of templateRefs(r.spec))
+        if (!known.has(ref))
+          issues.push({
+            path: `rollout ${r.name}`,
+            message: `analysis template '${ref}' does not exist: apply it too`,
+            severity: "error",
+          });
+    }
+    if (issues.length > 0) throw new ApplyError(issues);
+    const { store, projectId } = this.deps;
+    const result = await store.write(projectId, async (tx) => {
+      const t: { name: string; action: string }[] = [];
+      for (const tpl of templates) {
+        const before = await tx.getDocument(TEMPLATE, tpl.name);
+        const same = before !== undefined && JSON.stringify(before.body) === JSON.stringify(tpl.doc);
+        if (!same) {
+          await tx.putDocument(TEMPLATE, tpl.name, tpl.doc);
+          await tx.appendAudit({
+            actor,
+            action: "template.put",
+            kind: "document",
+            key: `analysis-template/${tpl.name}`,
+            before: before?.body ?? null,
+            after: tpl.doc,
+          });
+        }
+        t.push({ name: tpl.name, action: before === undefined ? "create" : same ? "unchanged" : "update" });
+      }
+      const r: { name: string; action: "create" | "update" | "unchanged" }[] = [];
+      for (const ro of rollouts) {
+        const before = await tx.getDocument(ROLLOUT, ro.name);
+        const body = before === undefined ? undefined : rolloutBody(before.body);
+        if (body !== undefined && JSON.stringify(body.spec) === JSON.stringify(ro.spec)) {
+          r.push({ name: ro.name, action: "unchanged" });
+          continue;
+        }
+        const next: RolloutBody =
+          body === undefined
+            ? { spec: ro.spec, status: initialStatus(), commands: [], answers: [] }
+            : { ...body, spec: ro.spec };
+        await tx.putDocument(ROLLOUT, ro.name, asJson(next), before?.version ?? 0);
+        await tx.appendAudit({
+          actor,
+          action: "rollout.apply",
+          kind: "rollout",
+          key: ro.name,
+          before: body?.spec ?? null,
+          after: ro.spec,
+        });
+        r.push({ name: ro.name, action: before === undefined ? "create" : "update" });
+      }
+      return { rollouts: r, templates: t };
+    });
+    for (const r of result.rollouts) if (r.action !== "unchanged") void this.#runtime(r.name)?.trigger();
+    return result;
+  }
+
+  /**
+   * Queues a user command for the rollout and waits (up to `timeoutMs`) for the active controller
+   * to decide it: resolves with the answer (refused or not), or undefined if no decision came in time.
+   */
+  async command(
+    name: string,
+    command: RolloutCommand,
+    actor: string,
+    timeoutMs = 10_000,
+  ): Promise<CommandAnswer | undefined> {
+    const { store, projectId } = this.deps;
+    const id = randomUUID();
+    const at = new Date((this.deps.clock ?? systemClock).now()).toISOString();
+    await store.write(projectId, async (tx) => {
+      const doc = await tx.getDocument(ROLLOUT, name);
+      if (doc === undefined) throw new RolloutNotFoundError(name);
+      const body = rolloutBody(doc.body);
+      await tx.putDocument(
+        ROLLOUT,
+        name,
+        asJson({ ...body, commands: [...body.commands, { id, command: { ...command, by: actor }, at }] }),
+        doc.version,
+      );
+      await tx.appendAudit({
+        actor,
+        action: `rollout.${command.kind}`,
+        kind: "rollout",
+        key: name,
+        before: null,
+        after: command as unknown as Json,
+      });
+    });
+    void this.#runtime(name)?.trigger();
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const doc = await store.getDocument(projectId, ROLLOUT, name);
+      const answer = doc === undefined ? undefined : rolloutBody(doc.body).answers.find((a) => a.id === id);
+      if (answer !== undefined) return answer;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return undefined;
+  }
+
+  async get(name: string): Promise<RolloutBody | undefined> {
+    const doc = await this.deps.store.getDocument(this.deps.projectId, ROLLOUT, name);
+    return doc === undefined ? undefined : rolloutBody(doc.body);
+  }
+
+  async list(): Promise<{ name: string; body: RolloutBody }[]> {
+    return (await this.deps.store.listDocuments(this.deps.projectId, ROLLOUT)).map((d) => ({
+      name: d.name,
+      body: rolloutBody(d.body),
+    }));
+  }
+
+  /** Decides now (tests and the demo use it to avoid waiting for the next tick). */
+  async reconcile(name: string): Promise<void> {
+    await this.#runtime(name)?.trigger();
+  }
+
+  #log(message: string): void {
+    (this.deps.log ?? ((m: string) => console.error(m)))(`rollouts: ${message}`);
+  }
+}
+
+export class RolloutNotFoundError extends Error {
+  constructor(readonly rollout: string) {
+    super(`no rollout '${rollout}'`);
+  }
+}
+
+/** Template names a Rollout document refers to (steps, background, blue-green analyses). */
+function templateRefs(spec: Json): string[] {
+  const names: string[] = [];
+  const visit = (v: Json): void => {
+    if (Array.isArray(v)) for (const x of v) visit(x);
+    else if (v !== null && typeof v === "object") {
+      if (typeof v.templateName === "string") names.push(v.templateName);
+      for (const x of Object.values(v)) visit(x);
+    }
+  };
+  visit(spec);
+  return [...new Set(names)];
+}

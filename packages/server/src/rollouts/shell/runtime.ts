@@ -1,0 +1,398 @@
+/**
+ * One rollout's I/O loop: read the persisted status, observe the platform and the analysis runs,
+ * call the pure decide(), persist the decision (one transaction, before acting), then reconcile the
+ * world with the effects — which are desired state, so doing them twice or after a crash is harmless.
+ */
+import {
+  type AnalysisRun,
+  AnalysisRunner,
+  type Clock,
+  compileAnalysis,
+  createAnalysisRun,
+  isCompleted as isRunCompleted,
+  loadAnalysisTemplate,
+  systemClock,
+} from "../../analysis/index.js";
+import type { MetricProviderFactory } from "../../plugins/metrics/factory.js";
+import type { Platform } from "../../plugins/platforms/platform.js";
+import type { TrafficRouter, VersionTargets } from "../../plugins/traffic/router.js";
+import type { Store } from "../../store/store.js";
+import { compileRollout } from "../compile.js";
+import { type DecideResult, decide, type Effect, type Observations } from "../decide.js";
+import type { RolloutSpec } from "../rollout.js";
+import type { AnalysisPhase, RolloutStatus } from "../status.js";
+import {
+  analysisRunOf,
+  asJson,
+  type CommandAnswer,
+  ROLLOUT,
+  RUN,
+  rolloutBody,
+  TEMPLATE,
+} from "./documents.js";
+
+export interface RuntimeDeps {
+  readonly store: Store;
+  readonly projectId: number;
+  readonly name: string;
+  /** The platform the spec's workload runs on; resolved once per runtime. */
+  readonly platform: (spec: RolloutSpec) => Platform;
+  /** The rollout's router; created once per runtime from the spec's trafficRouting. */
+  readonly router: (spec: RolloutSpec) => TrafficRouter;
+  readonly metrics: (router: TrafficRouter) => MetricProviderFactory;
+  readonly clock?: Clock;
+  readonly log?: (message: string) => void;
+  readonly onNotify?: (rollout: string, event: string, message: string) => void;
+}
+
+const ANSWERS_KEPT = 20;
+/** Re-observe readiness and deadlines at least this often. */
+const TICK_MS = 1_000;
+
+export class RolloutRuntime {
+  #chain: Promise<unknown> = Promise.resolve();
+  #router: TrafficRouter | undefined;
+  #platform: Platform | undefined;
+  #metrics: MetricProviderFactory | undefined;
+  readonly #runners = new Map<string, AnalysisRunner>();
+  readonly #busy = new Set<string>();
+  readonly #teardowns = new Map<string, string>();
+  #wake: ReturnType<typeof setTimeout> | undefined;
+  #tick: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+  readonly #clock: Clock;
+
+  constructor(private readonly deps: RuntimeDeps) {
+    this.#clock = deps.clock ?? systemClock;
+  }
+
+  start(): void {
+    this.#tick = setInterval(() => void this.trigger(), TICK_MS);
+    this.#tick.unref?.();
+    void this.trigger();
+  }
+
+  /** Decides again (serialised with every other decision of this rollout). */
+  trigger(): Promise<DecideResult | undefined> {
+    const next = this.#chain.then(() => (this.#closed ? undefined : this.#reconcile()));
+    this.#chain = next.catch((e: unknown) =>
+      this.#log(`reconcile failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    );
+    return next;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#tick !== undefined) clearInterval(this.#tick);
+    if (this.#wake !== undefined) clearTimeout(this.#wake);
+    await this.#chain.catch(() => undefined);
+    // Stop measuring without recording the runs as terminated: the next leader resumes them.
+    for (const r of this.#runners.values()) r.detach();
+    this.#runners.clear();
+    await this.#router?.close();
+    this.#router = undefined;
+  }
+
+  async #reconcile(): Promise<DecideResult | undefined> {
+    const { store, projectId, name } = this.deps;
+    const doc = await store.getDocument(projectId, ROLLOUT, name);
+    if (doc === undefined) return undefined;
+    const body = rolloutBody(doc.body);
+    const compiled = compileRollout(body.spec);
+    if (!compiled.ok) {
+      this.#log(`the stored spec no longer validates: ${compiled.issues[0]?.message ?? "?"}`);
+      return undefined;
+    }
+    const spec = compiled.rollout;
+    this.#platform ??= this.deps.platform(spec);
+    this.#router ??= this.deps.router(spec);
+    this.#metrics ??= this.deps.metrics(this.#router);
+
+    const observations = await this.#observe(spec, body.status);
+    const now = new Date(this.#clock.now());
+    // Commands queued through the API are decided one per decision, in order.
+    const queued = body.commands[0];
+    const result = decide(spec, body.status, observations, now, queued?.command);
+    const answers: CommandAnswer[] =
+      queued === undefined
+        ? [...body.answers]
+        : [
+            ...body.answers,
+            {
+              id: queued.id,
+              at: now.toISOString(),
+              ...(result.refused !== undefined && { refused: result.refused }),
+            },
+          ].slice(-ANSWERS_KEPT);
+    const changed = queued !== undefined || JSON.stringify(result.status) !== JSON.stringify(body.status);
+    if (changed) {
+      // The decision is durable before anything acts on it.
+      await store.write(projectId, (tx) =>
+        tx.putDocument(
+          ROLLOUT,
+          name,
+          asJson({
+            spec: body.spec,
+            status: result.status,
+            commands: body.commands.slice(queued === undefined ? 0 : 1),
+            answers,
+          }),
+          doc.version,
+        ),
+      );
+    }
+    await this.#apply(spec, result.status, result.effects);
+    if (queued !== undefined && body.commands.length > 1) void this.trigger();
+    return result;
+  }
+
+  async #observe(spec: RolloutSpec, status: RolloutStatus): Promise<Observations> {
+    const analysis: Record<string, AnalysisPhase> = {};
+    for (const run of status.analysisRuns) {
+      const doc = await this.deps.store.getDocument(this.deps.projectId, RUN, run.id);
+      if (doc !== undefined) analysis[run.id] = analysisRunOf(doc.body).status.phase as AnalysisPhase;
+    }
+    const canaryReady =
+      status.canaryVersion === null || status.canaryReplicas === 0
+        ? true
+        : await this.#ready(spec, status.canaryVersion, status.canaryReplicas);
+    const stableReady =
+      status.stableVersion === null ? false : await this.#ready(spec, status.stableVersion, spec.replicas);
+    // What the data plane routes now: a step's weight counts only once it carries traffic.
+    const routed = this.#router?.current();
+    const routedWeight =
+      routed === undefined || routed.canary === null || routed.canary.version !== status.canaryVersion
+        ? 0
+        : routed.weight;
+    return { canaryReady, stableReady, analysis, routedWeight };
+  }
+
+  async #ready(spec: RolloutSpec, version: string, replicas: number): Promise<boolean> {
+    if (this.#busy.has(version)) return false;
+    const platform = this.#plat();
+    const s = await platform.status(spec.name, version).catch(() => undefined);
+    if (s === undefined || s.replicas.length === 0 || !s.replicas.every((r) => r.ready)) return false;
+    // A static platform runs what its URLs are, whatever the replica count says.
+    return platform.type === "static" || s.replicas.length === replicas;
+  }
+
+  async #targets(spec: RolloutSpec, version: string): Promise<VersionTargets> {
+    const s = await this.#plat()
+      .status(spec.name, version)
+      .catch(() => undefined);
+    return { version, targets: (s?.replicas ?? []).filter((r) => r.ready).map((r) => r.url) };
+  }
+
+  async #apply(spec: RolloutSpec, status: RolloutStatus, effects: readonly Effect[]): Promise<void> {
+    const wanted = new Set<string>();
+    for (const e of effects) {
+      switch (e.kind) {
+        case "deploy":
+          this.#deploy(spec, e.version, e.replicas, e.role);
+          break;
+        case "route": {
+          const router = this.#router;
+          if (router === undefined) break;
+          const stable = await this.#targets(spec, e.stableVersion);
+          const canary = e.canaryVersion === null ? null : await this.#targets(spec, e.canaryVersion);
+          await router.apply({
+            stable,
+            canary,
+            weight: canary === null || canary.targets.length === 0 ? 0 : e.weight,
+            headerRoutes: canary === null ? [] : e.headerRoutes,
+            mirrorRoutes: canary === null ? [] : e.mirrorRoutes,
+          });
+          break;
+        }
+        case "startAnalysis":
+          wanted.add(e.runId);
+          await this.#ensureRun(e);
+          break;
+        case "terminateAnalysis":
+          this.#runners.get(e.runId)?.terminate();
+          break;
+        case "teardown":
+          this.#teardown(spec, e.version, e.at);
+          break;
+        case "notify":
+          this.deps.onNotify?.(spec.name, e.event, e.message);
+          this.#log(`${e.event}: ${e.message}`);
+          break;
+        case "wakeAt":
+          this.#wakeAt(e.at);
+          break;
+      }
+    }
+    for (const [id, runner] of this.#runners) if (!wanted.has(id)) runner.terminate();
+    void status;
+  }
+
+  #deploy(spec: RolloutSpec, version: string, replicas: number, role: "stable" | "canary"): void {
+    if (this.#busy.has(version)) return;
+    const platform = this.#plat();
+    if (replicas > 0) {
+      platform.cancelTeardown(spec.name, version);
+      this.#teardowns.delete(version);
+    }
+    const work = async () => {
+      const s = await platform.status(spec.name, version).catch(() => undefined);
+      const running = s?.replicas.length ?? 0;
+      if (running === replicas) return false;
+      if (running === 0) {
+        if (replicas === 0) return false;
+        await platform.deploy(deployRequest(spec, version, replicas, role));
+      } else await platform.scale(spec.name, version, replicas);
+      return true;
+    };
+    this.#busy.add(version);
+    void work()
+      .then((did) => {
+        this.#busy.delete(version);
+        if (did) void this.trigger();
+      })
+      .catch((e: unknown) => {
+        this.#busy.delete(version);
+        this.#log(`deploying ${version} failed: ${e instanceof Error ? e.message : String(e)}`);
+      });
+  }
+
+  #teardown(spec: RolloutSpec, version: string, at: string): void {
+    if (this.#teardowns.get(version) === at) return;
+    this.#teardowns.set(version, at);
+    const delayMs = Math.max(0, Date.parse(at) - this.#clock.now());
+    void this.#plat()
+      .teardown(spec.name, version, { delayMs })
+      .catch((e: unknown) =>
+        this.#log(`teardown of ${version} failed: ${e instanceof Error ? e.message : String(e)}`),
+      );
+  }
+
+  #wakeAt(at: string): void {
+    const delay = Math.max(0, Date.parse(at) - this.#clock.now());
+    if (this.#wake !== undefined) clearTimeout(this.#wake);
+    this.#wake = setTimeout(() => void this.trigger(), Math.min(delay + 5, 2 ** 31 - 1));
+    this.#wake.unref?.();
+  }
+
+  async #ensureRun(e: Extract<Effect, { kind: "startAnalysis" }>): Promise<void> {
+    if (this.#runners.has(e.runId)) return;
+    const { store, projectId } = this.deps;
+    const doc = await store.getDocument(projectId, RUN, e.runId);
+    let run: AnalysisRun;
+    if (doc !== undefined) {
+      run = analysisRunOf(doc.body);
+      if (isRunCompleted(run.status.phase)) return;
+      if (!compileAnalysis(run.spec).ok) return;
+    } else {
+      const created = await this.#createRun(e);
+      if (created === undefined) return;
+      run = created;
+    }
+    const providers = this.#metrics;
+    if (providers === undefined) return;
+    let lastPhase = run.status.phase;
+    const runner = new AnalysisRunner({
+      run,
+      providers,
+      clock: this.#clock,
+      onUpdate: async (next) => {
+        await store.write(projectId, (tx) => tx.putDocument(RUN, e.runId, asJson(next)));
+        if (next.status.phase !== lastPhase) {
+          lastPhase = next.status.phase;
+          void this.trigger();
+        }
+      },
+    });
+    this.#runners.set(e.runId, runner);
+    void runner
+      .start()
+      .catch((err: unknown) =>
+        this.#log(`analysis ${e.runId} stopped: ${err instanceof Error ? err.message : String(err)}`),
+      )
+      .finally(() => {
+        if (this.#runners.get(e.runId) === runner) this.#runners.delete(e.runId);
+        void this.trigger();
+      });
+  }
+
+  /** Creates and persists the run; a run that cannot be created is persisted as an Error run, so the rollout aborts. */
+  async #createRun(e: Extract<Effect, { kind: "startAnalysis" }>): Promise<AnalysisRun | undefined> {
+    const { store, projectId } = this.deps;
+    const templates = [];
+    const problems: string[] = [];
+    for (const ref of e.templates) {
+      const t = await store.getDocument(projectId, TEMPLATE, ref.templateName);
+      if (t === undefined) {
+        problems.push(`analysis template '${ref.templateName}' not found`);
+        continue;
+      }
+      const loaded = loadAnalysisTemplate(t.body);
+      if (loaded.ok) templates.push(loaded.template);
+      else
+        problems.push(
+          `template '${ref.templateName}': ${loaded.issues[0]?.path}: ${loaded.issues[0]?.message}`,
+        );
+    }
+    const created =
+      problems.length === 0
+        ? createAnalysisRun({
+            name: e.runId,
+            templates,
+            args: e.args.map((a) => ({ name: a.name, value: a.value })),
+            dryRun: e.dryRun,
+            measurementRetention: e.measurementRetention,
+          })
+        : undefined;
+    if (created?.ok === true) {
+      await store
+        .write(projectId, (tx) => tx.putDocument(RUN, e.runId, asJson(created.run), 0))
+        .catch(() => undefined);
+      return created.run;
+    }
+    const message =
+      created === undefined
+        ? problems.join("; ")
+        : created.issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+    const failed = {
+      name: e.runId,
+      spec: { metrics: [], args: [], dryRun: [], measurementRetention: [], terminate: false },
+      status: {
+        phase: "Error",
+        message,
+        metricResults: [],
+        runSummary: { count: 0, successful: 0, failed: 0, inconclusive: 0, error: 1 },
+      },
+    } as unknown as AnalysisRun;
+    await store.write(projectId, (tx) => tx.putDocument(RUN, e.runId, asJson(failed))).catch(() => undefined);
+    void this.trigger();
+    return undefined;
+  }
+
+  #plat(): Platform {
+    if (this.#platform === undefined) throw new Error("the platform is resolved by the first reconcile");
+    return this.#platform;
+  }
+
+  #log(message: string): void {
+    (this.deps.log ?? ((m: string) => console.error(m)))(`rollout ${this.deps.name}: ${message}`);
+  }
+}
+
+function deployRequest(spec: RolloutSpec, version: string, replicas: number, role: "stable" | "canary") {
+  const w = spec.workload;
+  const perVersion = w?.versions[version];
+  const urls =
+    perVersion !== undefined && perVersion.urls.length > 0 ? perVersion.urls : (w?.urls?.[role] ?? []);
+  if (w?.platform === "static")
+    return { service: spec.name, version, replicas, readiness: w.readiness, urls };
+  return {
+    service: spec.name,
+    version,
+    replicas,
+    ...(w?.command !== null && w?.command !== undefined && { command: w.command }),
+    env: { ...(w?.env ?? {}), ...(perVersion?.env ?? {}), VERSION: version },
+    ...(w?.cwd !== null && w?.cwd !== undefined && { cwd: w.cwd }),
+    readiness: w?.readiness ?? {},
+    ...(urls.length > 0 && { urls }),
+  };
+}
