@@ -6,6 +6,14 @@ import { FlagService } from "./flags/flag-service.js";
 import { SnapshotCache } from "./flags/snapshots.js";
 import { buildApp } from "./http/app.js";
 import { ServerMetrics } from "./http/metrics.js";
+import { createMetricProviderFactory } from "./plugins/metrics/factory.js";
+import { createPlatform } from "./plugins/platforms/factory.js";
+import type { Platform } from "./plugins/platforms/platform.js";
+import { NoopRouter } from "./plugins/traffic/noop/noop-router.js";
+import { ProxyTrafficRouter } from "./plugins/traffic/proxy/proxy-router.js";
+import type { TrafficRouter } from "./plugins/traffic/router.js";
+import type { RolloutSpec } from "./rollouts/rollout.js";
+import { RolloutController } from "./rollouts/shell/controller.js";
 import { openStore } from "./store/index.js";
 import type { ProjectRow, Store } from "./store/store.js";
 
@@ -29,6 +37,14 @@ export interface ServerOptions {
   readonly adminToken?: string;
   readonly bodyLimit?: number;
   readonly logger?: boolean;
+  /** Run the rollout controller (default true). */
+  readonly rollouts?: boolean;
+  /** Where the rollout controller reports (default: stderr). */
+  readonly log?: (message: string) => void;
+  /** Rollout notifications (step completed, paused, aborted, promoted). */
+  readonly onRolloutEvent?: (rollout: string, event: string, message: string) => void;
+  /** How long the rollout controller's lease lasts (default 15 s); a takeover waits at most this. */
+  readonly leaseTtlMs?: number;
 }
 
 export interface RunningServer {
@@ -39,6 +55,7 @@ export interface RunningServer {
   readonly project: ProjectRow;
   readonly store: Store;
   readonly app: FastifyInstance;
+  readonly rollouts: RolloutController | undefined;
   close(): Promise<void>;
 }
 
@@ -49,8 +66,34 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const { project, initialAdminToken } = await bootstrap(store, options.adminToken);
     const snapshots = new SnapshotCache(store);
     const metrics = new ServerMetrics(store, () => project.id);
+    const platforms = new Map<string, Platform>();
+    const rollouts =
+      options.rollouts === false
+        ? undefined
+        : new RolloutController({
+            store,
+            projectId: project.id,
+            platform: (spec: RolloutSpec) => {
+              const type = spec.workload?.platform ?? "static";
+              let p = platforms.get(type);
+              if (p === undefined) {
+                p = createPlatform(type === "process" ? { type, logsDir: join(options.data ?? ".ramp", "logs") } : { type });
+                platforms.set(type, p);
+              }
+              return p;
+            },
+            router: (spec: RolloutSpec): TrafficRouter => {
+              const r = spec.strategy.router;
+              return r === null ? new NoopRouter() : new ProxyTrafficRouter({ service: spec.name, spec: r });
+            },
+            metrics: (router) =>
+              createMetricProviderFactory(router.metrics === undefined ? {} : { versionMetrics: router.metrics }),
+            ...(options.log !== undefined && { log: options.log }),
+            ...(options.onRolloutEvent !== undefined && { onNotify: options.onRolloutEvent }),
+            ...(options.leaseTtlMs !== undefined && { leaseTtlMs: options.leaseTtlMs }),
+          });
     const app = await buildApp(
-      { store, snapshots, flags: new FlagService(store), metrics },
+      { store, snapshots, flags: new FlagService(store), metrics, ...(rollouts !== undefined && { rollouts }) },
       {
         ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
         ...(options.logger !== undefined && { logger: options.logger }),
@@ -58,6 +101,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     );
     const host = options.host ?? "127.0.0.1";
     await app.listen({ port: options.port ?? DEFAULT_PORT, host });
+    rollouts?.start();
     const address = app.server.address();
     const port =
       typeof address === "object" && address !== null ? address.port : (options.port ?? DEFAULT_PORT);
@@ -69,7 +113,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       project,
       store,
       app,
+      rollouts,
       async close() {
+        await rollouts?.stop();
+        await Promise.all([...platforms.values()].map((p) => p.close()));
         await app.close();
         snapshots.close();
         await store.close();

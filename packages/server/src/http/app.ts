@@ -11,6 +11,7 @@ import { ApiError } from "./errors.js";
 import { adminRoutes } from "./routes/admin.js";
 import { healthRoutes } from "./routes/health.js";
 import { ofrepRoutes } from "./routes/ofrep.js";
+import { rolloutRoutes } from "./routes/rollouts.js";
 import { sdkRoutes } from "./routes/sdk.js";
 
 export interface RouteInfo {
@@ -166,6 +167,8 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => adminRoutes(scope, deps, tokens));
   await app.register(async (scope) => sdkRoutes(scope, deps));
+  const rollouts = deps.rollouts;
+  if (rollouts !== undefined) await app.register(async (scope) => rolloutRoutes(scope, rollouts, deps.store));
   await app.register(async (scope) => ofrepRoutes(scope, deps));
   return app;
 }

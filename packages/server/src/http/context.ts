@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FlagService } from "../flags/flag-service.js";
 import type { SnapshotCache } from "../flags/snapshots.js";
+import type { RolloutController } from "../rollouts/shell/controller.js";
 import type { ProjectRow, Scope, Store, TokenRow } from "../store/store.js";
 import { ApiError } from "./errors.js";
 import type { ServerMetrics } from "./metrics.js";
@@ -11,6 +12,8 @@ export interface ServerDeps {
   readonly snapshots: SnapshotCache;
   readonly flags: FlagService;
   readonly metrics: ServerMetrics;
+  /** The rollout controller; absent when the server runs without rollouts. */
+  readonly rollouts?: RolloutController;
 }
 
 export interface AuthContext {

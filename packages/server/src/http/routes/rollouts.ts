@@ -1,0 +1,110 @@
+/** The rollouts API (/api/v1/rollouts): apply Rollouts and AnalysisTemplates, read them, steer them. */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { parseAllDocuments } from "yaml";
+import type { AnalysisRun } from "../../analysis/index.js";
+import type { RolloutCommand } from "../../rollouts/commands.js";
+import { ApplyError, type RolloutController, RolloutNotFoundError } from "../../rollouts/shell/controller.js";
+import { analysisRunOf, type RolloutBody, RUN } from "../../rollouts/shell/documents.js";
+import type { Store } from "../../store/store.js";
+import { authOf } from "../context.js";
+import { ApiError } from "../errors.js";
+
+const nameParams = { type: "object", properties: { name: { type: "string", minLength: 1, maxLength: 128 } }, required: ["name"] } as const;
+
+/** The summary every listing shows (`ramp rollout get -o json` has at least these). */
+export function rolloutSummary(name: string, body: RolloutBody) {
+  const s = body.status;
+  return {
+    name,
+    phase: s.phase,
+    message: s.message,
+    revision: s.revision,
+    stepIndex: s.stepIndex,
+    canaryWeight: s.canaryWeight,
+    stableVersion: s.stableVersion,
+    canaryVersion: s.canaryVersion,
+    aborted: s.aborted,
+  };
+}
+
+export function rolloutRoutes(app: FastifyInstance, controller: RolloutController, store: Store): void {
+  const actor = (r: FastifyRequest) => authOf(r).token.id;
+  const project = (r: FastifyRequest) => authOf(r).project.id;
+
+  app.post("/api/v1/rollouts", async (request, reply) => {
+    let docs: unknown[];
+    if (typeof request.body === "string") {
+      const parsed = parseAllDocuments(request.body, { uniqueKeys: true });
+      const list = Array.isArray(parsed) ? parsed : [parsed];
+      const bad = list.find((d) => d.errors.length > 0)?.errors[0];
+      if (bad !== undefined) throw new ApiError(400, "invalid_yaml", `the body is not valid YAML: ${bad.message.split("\n")[0]}`);
+      docs = list.map((d) => d.toJS()).filter((d) => d !== null && d !== undefined);
+    } else docs = Array.isArray(request.body) ? request.body : [request.body];
+    try {
+      const result = await controller.apply(docs, actor(request));
+      return reply.status(200).send(result);
+    } catch (e) {
+      if (e instanceof ApplyError)
+        throw new ApiError(
+          400,
+          "invalid_rollout",
+          e.message,
+          e.issues.map((i) => ({ path: i.path, message: i.message, ...(i.suggestion !== undefined && { suggestion: i.suggestion }) })),
+        );
+      throw e;
+    }
+  });
+
+  app.get("/api/v1/rollouts", async () => ({ rollouts: (await controller.list()).map((r) => rolloutSummary(r.name, r.body)) }));
+
+  app.get("/api/v1/rollouts/:name", { schema: { params: nameParams } }, async (request) => {
+    const { name } = request.params as { name: string };
+    const body = await controller.get(name);
+    if (body === undefined) throw new ApiError(404, "rollout_not_found", `no rollout '${name}'`);
+    const runs: AnalysisRun[] = [];
+    for (const r of body.status.analysisRuns) {
+      const doc = await store.getDocument(project(request), RUN, r.id);
+      if (doc !== undefined) runs.push(analysisRunOf(doc.body));
+    }
+    return { ...rolloutSummary(name, body), spec: body.spec, status: body.status, analysisRuns: runs };
+  });
+
+  const commands: Record<string, (body: { full?: boolean; version?: string }) => RolloutCommand> = {
+    promote: (b) => ({ kind: b.full === true ? "promoteFull" : "promote" }),
+    pause: () => ({ kind: "pause" }),
+    resume: () => ({ kind: "resume" }),
+    abort: () => ({ kind: "abort" }),
+    retry: () => ({ kind: "retry" }),
+    undo: () => ({ kind: "undo" }),
+    "set-version": (b) => {
+      if (typeof b.version !== "string" || b.version === "") throw new ApiError(400, "invalid_version", "give {\"version\": \"v2\"}");
+      return { kind: "setVersion", version: b.version };
+    },
+  };
+  for (const [verb, make] of Object.entries(commands)) {
+    app.post(
+      `/api/v1/rollouts/:name/${verb}`,
+      {
+        schema: {
+          params: nameParams,
+          body: { type: "object", properties: { full: { type: "boolean" }, version: { type: "string" } }, additionalProperties: false },
+        },
+      },
+      async (request) => {
+        const { name } = request.params as { name: string };
+        const command = make((request.body ?? {}) as { full?: boolean; version?: string });
+        try {
+          const answer = await controller.command(name, command, actor(request));
+          if (answer === undefined)
+            throw new ApiError(503, "controller_unavailable", "no active rollout controller decided the command in time; it stays queued");
+          if (answer.refused !== undefined) throw new ApiError(409, answer.refused.code.toLowerCase(), answer.refused.message);
+          const body = await controller.get(name);
+          return body === undefined ? {} : rolloutSummary(name, body);
+        } catch (e) {
+          if (e instanceof RolloutNotFoundError) throw new ApiError(404, "rollout_not_found", e.message);
+          throw e;
+        }
+      },
+    );
+  }
+}

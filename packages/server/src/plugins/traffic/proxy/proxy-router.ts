@@ -1,0 +1,95 @@
+/** The built-in proxy as a traffic router: Ramp's embedded data plane, in the server's process. */
+import { createProxy, type HeaderMatch, type RampProxy } from "@ramp/proxy";
+import type { HeaderRoute, MirrorRoute, ProxyRouter as ProxyRouterSpec } from "../../../rollouts/rollout.js";
+import type { VersionMetricsSource, VersionWindow, VersionWindowQuery } from "../../metrics/builtin/version-metrics.js";
+import type { RouteState, TrafficRouter } from "../router.js";
+
+export interface ProxyRouterOptions {
+  readonly service: string;
+  readonly spec: ProxyRouterSpec;
+  /** Called once the proxy listens (the demo prints it). */
+  readonly onListening?: (url: string) => void;
+}
+
+/** "127.0.0.1:8080", ":8080", "8080" → host and port. */
+export function parseListen(listen: string): { host: string; port: number } {
+  const m = /^(?:\[?([^\]]*?)\]?:)?(\d+)$/.exec(listen.trim());
+  if (m === null) throw new Error(`listen must be HOST:PORT or PORT, got '${listen}'`);
+  return { host: m[1] === undefined || m[1] === "" ? "127.0.0.1" : m[1], port: Number(m[2]) };
+}
+
+export class ProxyTrafficRouter implements TrafficRouter {
+  readonly type = "proxy";
+  readonly metrics: VersionMetricsSource;
+  #proxy: RampProxy | undefined;
+  #listening: Promise<unknown> | undefined;
+  #current: RouteState | undefined;
+  #url: string | undefined;
+
+  constructor(private readonly options: ProxyRouterOptions) {
+    this.metrics = { window: (q) => this.#window(q) };
+  }
+
+  /** The proxy's address once it listens. */
+  get url(): string | undefined {
+    return this.#url;
+  }
+
+  async apply(state: RouteState): Promise<void> {
+    const config = {
+      service: this.options.service,
+      stable: { version: state.stable.version, targets: [...state.stable.targets] },
+      canary: state.canary === null ? null : { version: state.canary.version, targets: [...state.canary.targets] },
+      weight: state.weight,
+      ...(this.options.spec.sticky !== null && { sticky: this.options.spec.sticky }),
+      headerRoutes: state.headerRoutes.map(headerRoute),
+      mirror: state.mirrorRoutes[0] === undefined ? null : mirrorRoute(state.mirrorRoutes[0]),
+    };
+    if (this.#proxy === undefined) {
+      this.#proxy = createProxy({ config });
+      const { host, port } = parseListen(this.options.spec.listen);
+      const proxy = this.#proxy;
+      this.#listening = proxy.listen({ host, port }).then((a) => {
+        this.#url = a.url;
+        this.options.onListening?.(a.url);
+      });
+    } else this.#proxy.configure(config);
+    await this.#listening;
+    this.#current = state;
+  }
+
+  current(): RouteState | undefined {
+    return this.#current;
+  }
+
+  async close(): Promise<void> {
+    const p = this.#proxy;
+    this.#proxy = undefined;
+    this.#current = undefined;
+    await p?.close({ graceMs: 2_000 });
+  }
+
+  #window(q: VersionWindowQuery): VersionWindow {
+    const empty = { requests: 0, errors5xx: 0, successRate: Number.NaN, latency: { p50: Number.NaN, p90: Number.NaN, p95: Number.NaN, p99: Number.NaN } };
+    const p = this.#proxy;
+    if (p === undefined) return empty;
+    const w = p.metrics.window({ version: q.version, sinceMs: q.sinceMs });
+    const n = (x: number | null) => x ?? Number.NaN;
+    return {
+      requests: w.requests,
+      errors5xx: w.errors5xx,
+      successRate: n(w.successRate),
+      latency: { p50: n(w.latency.p50), p90: n(w.latency.p90), p95: n(w.latency.p95), p99: n(w.latency.p99) },
+    };
+  }
+}
+
+function headerRoute(r: HeaderRoute) {
+  return { name: r.name, match: r.match.map((m) => ({ header: m.headerName, ...m.headerValue }) as HeaderMatch) };
+}
+
+function mirrorRoute(r: MirrorRoute) {
+  const match: HeaderMatch[] = [];
+  for (const m of r.match) for (const [header, value] of Object.entries(m.headers ?? {})) match.push({ header, ...value } as HeaderMatch);
+  return { name: r.name, percentage: r.percentage, ...(match.length > 0 && { match }) };
+}
