@@ -8,6 +8,7 @@ export default defineConfig({
     alias: {
       "@ramp/engine/import": src("./packages/engine/src/import/index.ts"),
       "@ramp/engine": src("./packages/engine/src/index.ts"),
+      "@ramp/proxy": src("./packages/proxy/src/index.ts"),
     },
   },
   test: {
