@@ -1,29 +1,47 @@
-// `npm start`: Ramp's server on SQLite (./.ramp), the example flags applied, a few live evaluations
-// printed, then it keeps serving until Ctrl-C. The admin token is kept in .ramp/admin-token (mode 0600)
-// so every start of this local demo can use it.
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// `npm start`: Ramp's server on SQLite (./.ramp), the example flags applied and a few live evaluations
+// printed, then the demo's rollout story (the same as `ramp demo`): examples/demo-service behind the
+// built-in proxy with demo users, v2 promoted step by step, v3 aborted by analysis. The server keeps
+// serving until Ctrl-C. The admin token is kept in .ramp/admin-token (mode 0600), so every start of
+// this local demo uses the same one. RAMP_DEMO=fast tells a shorter story, RAMP_DEMO=off none;
+// RAMP_PROXY_PORT moves the demo's proxy (0: any free port).
+import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import {
+  demoAdminToken,
+  demoDocuments,
+  LiveDisplay,
+  LogDisplay,
+  runStory,
+} from "../packages/cli/dist/demo/index.js";
+import { ApiClient } from "../packages/cli/dist/remote/client.js";
 import { startServer } from "../packages/server/dist/index.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const data = process.env.RAMP_DATA ?? join(root, ".ramp");
 const port = Number(process.env.PORT ?? 4320);
+const demo = process.env.RAMP_DEMO ?? "on";
+if (!["on", "fast", "off"].includes(demo))
+  throw new Error(`RAMP_DEMO must be on, fast or off; got '${demo}'`);
+const proxyPort = process.env.RAMP_PROXY_PORT === undefined ? undefined : Number(process.env.RAMP_PROXY_PORT);
 mkdirSync(data, { recursive: true });
 const tokenFile = join(data, "admin-token");
-const adminToken =
-  process.env.RAMP_ADMIN_TOKEN ??
-  (existsSync(tokenFile)
-    ? readFileSync(tokenFile, "utf8").trim()
-    : `ramp_admin_${randomBytes(30).toString("base64url")}`);
-writeFileSync(tokenFile, adminToken, { mode: 0o600 });
+const adminToken = demoAdminToken(data);
+const logFile = join(data, "server.log");
+const log = createWriteStream(logFile, { flags: "a" });
 
-const server = await startServer({ port, data, adminToken });
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.once(signal, () => {
-    server.close().then(() => process.stdout.write("stopped\n"));
-  });
-}
+const server = await startServer({
+  port,
+  data,
+  adminToken,
+  log: (m) => log.write(`${new Date().toISOString()} ${m}\n`),
+});
+// Ctrl-C ends the story (its traffic stops), then the server: its processes and proxy go with it. A
+// second one means now. (Listeners stay registered: the process platform re-raises a signal nobody
+// else handles.)
+const stop = new AbortController();
+for (const signal of ["SIGINT", "SIGTERM"])
+  process.on(signal, () => (stop.signal.aborted ? process.exit(130) : stop.abort()));
+const write = (text) => process.stdout.write(`${text}\n`);
 const auth = { authorization: `Bearer ${adminToken}` };
 
 const applied = await fetch(`${server.url}/api/v1/apply`, {
@@ -44,9 +62,9 @@ async function evaluate(env, context) {
   return r.json();
 }
 
-const lines = [
+const flags = [
   `Ramp is running: ${server.url}`,
-  `  database   ${join(data, "ramp.db")} (SQLite)`,
+  `  database   ${join(data, "ramp.db")} (SQLite); server log ${logFile}`,
   `  admin token (kept in ${tokenFile}): ${adminToken}`,
   `  examples/flags.yaml applied: ${created} change(s)`,
   "",
@@ -59,7 +77,7 @@ for (const [env, label, context] of [
   ["staging", "beta-1 in staging (kill switch)", { targetingKey: "beta-1" }],
 ]) {
   const r = await evaluate(env, context);
-  lines.push(`  ${label.padEnd(34)} ${String(r.value).padEnd(6)} ${r.reason}`);
+  flags.push(`  ${label.padEnd(34)} ${String(r.value).padEnd(6)} ${r.reason}`);
 }
 const others = await Promise.all(
   Array.from({ length: 1000 }, (_, i) =>
@@ -67,18 +85,49 @@ const others = await Promise.all(
   ),
 );
 const on = others.filter((r) => r.value === true).length;
-lines.push(
+flags.push(
   `  ${"1,000 other users (25% rollout)".padEnd(34)} ${`${on} on`.padEnd(6)} SPLIT — the same users on every start`,
 );
-lines.push(
-  "",
-  "Try it:",
-  `  export RAMP_SERVER=${server.url} RAMP_TOKEN=$(cat ${tokenFile})`,
-  "  npx ramp flags off new_checkout --env production",
-  `  curl -s -X POST -H "Authorization: Bearer $RAMP_TOKEN" -H 'content-type: application/json' \\`,
-  `    -d '{"context":{"targetingKey":"beta-1"}}' '${server.url}/ofrep/v1/evaluate/flags/new_checkout?env=production'`,
-  "",
-  "Ctrl-C stops the server.",
-);
-process.stdout.write(`${lines.join("\n")}\n`);
 
+// The rollout story: live under the flags on a terminal, plain timestamped lines anywhere else.
+const live = process.stdout.isTTY === true;
+if (!live || demo === "off") write(flags.join("\n"));
+if (demo !== "off") {
+  if (!live) write("\nThe rollout story (examples/demo):");
+  const display = live ? new LiveDisplay(process.stdout, flags) : new LogDisplay(write);
+  try {
+    const result = await runStory({
+      client: new ApiClient({ server: server.url, token: adminToken }),
+      documents: demoDocuments({ fast: demo === "fast", proxyPort }),
+      display,
+      signal: AbortSignal.any([stop.signal, AbortSignal.timeout(300_000)]),
+      fast: demo === "fast",
+    });
+    display.close();
+    write(["", "Result:", ...result.summary.map((l) => `  ${l}`)].join("\n"));
+  } catch (e) {
+    display.close();
+    if (!stop.signal.aborted)
+      write(`\nThe rollout story stopped: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+if (!stop.signal.aborted) {
+  write(
+    [
+      "",
+      "Try it:",
+      `  export RAMP_SERVER=${server.url} RAMP_TOKEN=$(cat ${tokenFile})`,
+      "  npx ramp flags off new_checkout --env production",
+      `  curl -s -X POST -H "Authorization: Bearer $RAMP_TOKEN" -H 'content-type: application/json' \\`,
+      `    -d '{"context":{"targetingKey":"beta-1"}}' '${server.url}/ofrep/v1/evaluate/flags/new_checkout?env=production'`,
+      "  npx ramp rollout get demo --watch          # then: npx ramp rollout set-version demo v2",
+      "",
+      "Ctrl-C stops the server.",
+    ].join("\n"),
+  );
+  await new Promise((resolve) => stop.signal.addEventListener("abort", resolve, { once: true }));
+}
+await server.close();
+log.end();
+write("stopped");

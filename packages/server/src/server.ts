@@ -77,7 +77,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
               const type = spec.workload?.platform ?? "static";
               let p = platforms.get(type);
               if (p === undefined) {
-                p = createPlatform(type === "process" ? { type, logsDir: join(options.data ?? ".ramp", "logs") } : { type });
+                p = createPlatform(
+                  type === "process" ? { type, logsDir: join(options.data ?? ".ramp", "logs") } : { type },
+                );
                 platforms.set(type, p);
               }
               return p;
@@ -87,13 +89,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
               return r === null ? new NoopRouter() : new ProxyTrafficRouter({ service: spec.name, spec: r });
             },
             metrics: (router) =>
-              createMetricProviderFactory(router.metrics === undefined ? {} : { versionMetrics: router.metrics }),
+              createMetricProviderFactory(
+                router.metrics === undefined ? {} : { versionMetrics: router.metrics },
+              ),
             ...(options.log !== undefined && { log: options.log }),
             ...(options.onRolloutEvent !== undefined && { onNotify: options.onRolloutEvent }),
             ...(options.leaseTtlMs !== undefined && { leaseTtlMs: options.leaseTtlMs }),
           });
     const app = await buildApp(
-      { store, snapshots, flags: new FlagService(store), metrics, ...(rollouts !== undefined && { rollouts }) },
+      {
+        store,
+        snapshots,
+        flags: new FlagService(store),
+        metrics,
+        ...(rollouts !== undefined && { rollouts }),
+      },
       {
         ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
         ...(options.logger !== undefined && { logger: options.logger }),

@@ -38,7 +38,10 @@ describe("openSqliteStore", () => {
     const raw = new Sqlite(file);
     try {
       expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
-      expect(raw.prepare("select name from ramp_migration").all()).toEqual([{ name: "0001_initial" }, { name: "0002_documents_leases" }]);
+      expect(raw.prepare("select name from ramp_migration").all()).toEqual([
+        { name: "0001_initial" },
+        { name: "0002_documents_leases" },
+      ]);
     } finally {
       raw.close();
     }

@@ -1,7 +1,11 @@
 /** The built-in proxy as a traffic router: Ramp's embedded data plane, in the server's process. */
 import { createProxy, type HeaderMatch, type RampProxy } from "@ramp/proxy";
 import type { HeaderRoute, MirrorRoute, ProxyRouter as ProxyRouterSpec } from "../../../rollouts/rollout.js";
-import type { VersionMetricsSource, VersionWindow, VersionWindowQuery } from "../../metrics/builtin/version-metrics.js";
+import type {
+  VersionMetricsSource,
+  VersionWindow,
+  VersionWindowQuery,
+} from "../../metrics/builtin/version-metrics.js";
 import type { RouteState, TrafficRouter } from "../router.js";
 
 export interface ProxyRouterOptions {
@@ -39,14 +43,17 @@ export class ProxyTrafficRouter implements TrafficRouter {
     const config = {
       service: this.options.service,
       stable: { version: state.stable.version, targets: [...state.stable.targets] },
-      canary: state.canary === null ? null : { version: state.canary.version, targets: [...state.canary.targets] },
+      canary:
+        state.canary === null ? null : { version: state.canary.version, targets: [...state.canary.targets] },
       weight: state.weight,
       ...(this.options.spec.sticky !== null && { sticky: this.options.spec.sticky }),
       headerRoutes: state.headerRoutes.map(headerRoute),
       mirror: state.mirrorRoutes[0] === undefined ? null : mirrorRoute(state.mirrorRoutes[0]),
     };
     if (this.#proxy === undefined) {
-      this.#proxy = createProxy({ config });
+      // 2 s windows (ten minutes of them, as many samples as the default 10 s ones keep): an
+      // analysis window of 15 s then covers 15–17 s, not 15–25 s, and live rates follow the weights.
+      this.#proxy = createProxy({ config, metricsWindows: { sizeMs: 2_000, count: 300, samples: 200 } });
       const { host, port } = parseListen(this.options.spec.listen);
       const proxy = this.#proxy;
       this.#listening = proxy.listen({ host, port }).then((a) => {
@@ -70,26 +77,42 @@ export class ProxyTrafficRouter implements TrafficRouter {
   }
 
   #window(q: VersionWindowQuery): VersionWindow {
-    const empty = { requests: 0, errors5xx: 0, successRate: Number.NaN, latency: { p50: Number.NaN, p90: Number.NaN, p95: Number.NaN, p99: Number.NaN } };
+    const empty = {
+      requests: 0,
+      errors5xx: 0,
+      successRate: Number.NaN,
+      latency: { p50: Number.NaN, p90: Number.NaN, p95: Number.NaN, p99: Number.NaN },
+    };
     const p = this.#proxy;
     if (p === undefined) return empty;
-    const w = p.metrics.window({ version: q.version, sinceMs: q.sinceMs });
+    const revision = q.revision ?? this.#current?.[q.version]?.version;
+    const w = p.metrics.window({
+      version: q.version,
+      sinceMs: q.sinceMs,
+      ...(revision !== undefined && { revision }),
+    });
     const n = (x: number | null) => x ?? Number.NaN;
     return {
       requests: w.requests,
       errors5xx: w.errors5xx,
       successRate: n(w.successRate),
       latency: { p50: n(w.latency.p50), p90: n(w.latency.p90), p95: n(w.latency.p95), p99: n(w.latency.p99) },
+      fromMs: w.fromMs,
     };
   }
 }
 
 function headerRoute(r: HeaderRoute) {
-  return { name: r.name, match: r.match.map((m) => ({ header: m.headerName, ...m.headerValue }) as HeaderMatch) };
+  return {
+    name: r.name,
+    match: r.match.map((m) => ({ header: m.headerName, ...m.headerValue }) as HeaderMatch),
+  };
 }
 
 function mirrorRoute(r: MirrorRoute) {
   const match: HeaderMatch[] = [];
-  for (const m of r.match) for (const [header, value] of Object.entries(m.headers ?? {})) match.push({ header, ...value } as HeaderMatch);
+  for (const m of r.match)
+    for (const [header, value] of Object.entries(m.headers ?? {}))
+      match.push({ header, ...value } as HeaderMatch);
   return { name: r.name, percentage: r.percentage, ...(match.length > 0 && { match }) };
 }
