@@ -11,6 +11,7 @@ import {
   demoDocuments,
   LiveDisplay,
   LogDisplay,
+  proxyPortProblem,
   runStory,
 } from "../packages/cli/dist/demo/index.js";
 import { ApiClient } from "../packages/cli/dist/remote/client.js";
@@ -28,6 +29,10 @@ const tokenFile = join(data, "admin-token");
 const adminToken = demoAdminToken(data);
 const logFile = join(data, "server.log");
 const log = createWriteStream(logFile, { flags: "a" });
+
+// The demo's documents, and whether its proxy can listen, before the server (which may start it) runs.
+const documents = demo === "off" ? [] : demoDocuments({ fast: demo === "fast", proxyPort });
+const busy = demo === "off" ? undefined : await proxyPortProblem(documents);
 
 const server = await startServer({
   port,
@@ -91,14 +96,15 @@ flags.push(
 
 // The rollout story: live under the flags on a terminal, plain timestamped lines anywhere else.
 const live = process.stdout.isTTY === true;
-if (!live || demo === "off") write(flags.join("\n"));
-if (demo !== "off") {
+if (!live || demo === "off" || busy !== undefined) write(flags.join("\n"));
+if (busy !== undefined) write(`\nNo rollout story: ${busy}; RAMP_PROXY_PORT moves it.`);
+else if (demo !== "off") {
   if (!live) write("\nThe rollout story (examples/demo):");
   const display = live ? new LiveDisplay(process.stdout, flags) : new LogDisplay(write);
   try {
     const result = await runStory({
       client: new ApiClient({ server: server.url, token: adminToken }),
-      documents: demoDocuments({ fast: demo === "fast", proxyPort }),
+      documents,
       display,
       signal: AbortSignal.any([stop.signal, AbortSignal.timeout(300_000)]),
       fast: demo === "fast",

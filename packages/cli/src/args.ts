@@ -17,11 +17,14 @@ import type {
 } from "./commands/flags.js";
 import type { ImportOptions } from "./commands/import.js";
 import type { LintOptions } from "./commands/lint.js";
+import type { RolloutActOptions, RolloutApplyOptions, RolloutGetOptions } from "./commands/rollout.js";
 import type { ServerOptions } from "./commands/server.js";
 import type { TokenCreateOptions } from "./commands/token.js";
+import type { DemoOptions } from "./demo/demo.js";
 import { UsageError } from "./output.js";
 import { DEFAULT_SERVER, type RemoteOptions } from "./remote/client.js";
 import { parseApply, parseAudit, parseExport, parseFlags, parseServer, parseToken } from "./remote-args.js";
+import { parseDemo, parseRollout } from "./rollout-args.js";
 
 export const USAGE = `ramp — progressive delivery: feature flags, rollouts, analysis
 
@@ -46,6 +49,20 @@ Server:
   ramp token revoke ID
   ramp audit [--kind K] [--key KEY] [--action A] [--limit N] [-o json]
   ramp audit verify [-o json]                    recompute the audit hash chain; exit 1 if it is broken
+
+Rollouts:
+  ramp rollout apply -f FILE [-o json]           create or update Rollouts and AnalysisTemplates (multi-document YAML)
+  ramp rollout list [-o json]
+  ramp rollout get NAME [--watch | -o json]      steps, weights, analysis and live traffic; --watch redraws until Ctrl-C
+  ramp rollout promote NAME [--full]             next step (--full: skip the remaining steps and analysis)
+  ramp rollout pause|resume|abort|retry|undo NAME
+  ramp rollout set-version NAME VERSION          roll out another version
+  (each takes -o json; a command that does not apply now exits 1 with the controller's reason)
+
+Demo:
+  ramp demo [--once] [--fast] [--port N] [--proxy-port N] [--data DIR] [--timeout SECONDS]
+                                                 server + demo service + traffic: v2 promoted, v3 aborted
+                                                 by analysis; --once: plain lines, exit 0 if so
 
 Without --env, eval uses the file's first environment. Server commands reach --server URL (or
 RAMP_SERVER; default ${DEFAULT_SERVER}) with --token TOKEN (or RAMP_TOKEN). RAMP_ADMIN_TOKEN gives
@@ -74,7 +91,12 @@ export type Invocation =
   | Remote<"token list", { readonly json: boolean }>
   | Remote<"token revoke", { readonly id: string; readonly json: boolean }>
   | Remote<"audit list", AuditListOptions>
-  | Remote<"audit verify", { readonly json: boolean }>;
+  | Remote<"audit verify", { readonly json: boolean }>
+  | Remote<"rollout apply", RolloutApplyOptions>
+  | Remote<"rollout list", { readonly json: boolean }>
+  | Remote<"rollout get", RolloutGetOptions>
+  | Remote<"rollout act", RolloutActOptions>
+  | { readonly command: "demo"; readonly options: DemoOptions };
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -153,6 +175,11 @@ export function parseInvocation(argv: readonly string[], env: Env): Invocation {
       return parseToken(rest, env);
     case "audit":
       return parseAudit(rest, env);
+    case "rollout":
+    case "rollouts":
+      return parseRollout(rest, env);
+    case "demo":
+      return { command, options: parseDemo(rest, env) };
     default:
       throw new UsageError(`unknown command '${command}'`);
   }

@@ -65,29 +65,34 @@ export function parseText(file: string, text: string): Loaded {
   } catch (e) {
     throw new LoadError(file, e instanceof Error ? e.message : String(e));
   }
-  return {
-    value,
-    locate: (path) => {
-      let node: unknown = doc.contents;
-      let last: unknown = node;
-      for (const seg of parsePath(path)) {
-        if (isMap(node)) {
-          const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === seg);
-          if (pair === undefined) break;
-          last = pair.key;
-          node = pair.value;
-          if (node !== null) last = node;
-        } else if (isSeq(node) && typeof seg === "number") {
-          node = node.items[seg];
-          if (node === undefined) break;
-          last = node;
-        } else break;
-      }
-      const range = (last as Node | null)?.range;
-      if (range === undefined || range === null) return undefined;
-      const { line, col } = lineCounter.linePos(range[0]);
-      return { line, column: col };
-    },
+  return { value, locate: locator(doc.contents, lineCounter) };
+}
+
+/** Line and column (1-based) of a path inside a parsed YAML node, when the node has it. */
+export function locator(
+  contents: unknown,
+  lineCounter: LineCounter,
+): (path: string) => { line: number; column: number } | undefined {
+  return (path) => {
+    let node: unknown = contents;
+    let last: unknown = node;
+    for (const seg of parsePath(path)) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === seg);
+        if (pair === undefined) break;
+        last = pair.key;
+        node = pair.value;
+        if (node !== null) last = node;
+      } else if (isSeq(node) && typeof seg === "number") {
+        node = node.items[seg];
+        if (node === undefined) break;
+        last = node;
+      } else break;
+    }
+    const range = (last as Node | null)?.range;
+    if (range === undefined || range === null) return undefined;
+    const { line, col } = lineCounter.linePos(range[0]);
+    return { line, column: col };
   };
 }
 

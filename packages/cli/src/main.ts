@@ -15,6 +15,10 @@ import { err, fail, out, UsageError } from "./output.js";
 import { ApiClient, ConnectionError, HttpError } from "./remote/client.js";
 import { formatConnectionError, formatHttpError } from "./remote/format.js";
 
+// Loaded on use, like `ramp server`'s Fastify: the rollout model (compiler, analysis templates) would
+// cost every other command, `ramp eval` included, most of a tenth of a second at start.
+const rollouts = () => import("./commands/rollout.js");
+
 async function run(i: Invocation): Promise<void> {
   switch (i.command) {
     case "help":
@@ -51,6 +55,16 @@ async function run(i: Invocation): Promise<void> {
       return auditList(i.options, new ApiClient(i.remote));
     case "audit verify":
       return auditVerify(i.options, new ApiClient(i.remote));
+    case "rollout apply":
+      return (await rollouts()).rolloutApply(i.options, new ApiClient(i.remote));
+    case "rollout list":
+      return (await rollouts()).rolloutList(i.options, new ApiClient(i.remote));
+    case "rollout get":
+      return (await rollouts()).rolloutGet(i.options, new ApiClient(i.remote));
+    case "rollout act":
+      return (await rollouts()).rolloutAct(i.options, new ApiClient(i.remote));
+    case "demo":
+      return (await import("./demo/demo.js")).demoCommand(i.options);
   }
 }
 

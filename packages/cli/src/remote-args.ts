@@ -8,7 +8,7 @@ import { SCOPES, type Scope } from "./remote/api-types.js";
 import { DEFAULT_SERVER, type RemoteOptions } from "./remote/client.js";
 
 /** Options every remote command takes. */
-const REMOTE = {
+export const REMOTE = {
   server: { type: "string" },
   token: { type: "string" },
   output: { type: "string", short: "o" },
@@ -253,7 +253,7 @@ export function parseAudit(args: readonly string[], env: Env): Invocation {
 }
 
 /** --server/--token, falling back to RAMP_SERVER/RAMP_TOKEN. */
-function remote(
+export function remote(
   values: { server?: string | undefined; token?: string | undefined },
   env: Env,
 ): RemoteOptions {

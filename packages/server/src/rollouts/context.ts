@@ -4,6 +4,7 @@
  * `now` it was given.
  */
 import type { AnalysisSpec, RolloutSpec } from "./rollout.js";
+import { analysisRunId } from "./run-ids.js";
 import type {
   AnalysisPhase,
   AnalysisRunKind,
@@ -194,15 +195,7 @@ export class DecisionContext {
     analysis: AnalysisSpec,
     attempt = 1,
   ): AnalysisRunState {
-    const infix =
-      kind === "step"
-        ? `step${stepIndex ?? 0}`
-        : kind === "background"
-          ? "background"
-          : kind === "prePromotion"
-            ? "pre"
-            : "post";
-    const id = `${this.spec.name}-r${this.st.revision}-${infix}${attempt > 1 ? `-a${attempt}` : ""}`;
+    const id = analysisRunId(this.spec.name, this.st.revision, kind, stepIndex, attempt);
     const run: AnalysisRunState = {
       id,
       kind,

@@ -32,6 +32,8 @@ export interface TrafficRouter {
   apply(state: RouteState): Promise<void>;
   /** What the data plane was last told (undefined before the first apply). */
   current(): RouteState | undefined;
+  /** Where clients send the service's traffic, when the router is that entry point (the built-in proxy, once it listens). */
+  readonly url?: string | undefined;
   /** Per-version request metrics, when the data plane measures them (the built-in proxy does). */
   readonly metrics: VersionMetricsSource | undefined;
   /** Stops routing and frees what the router holds (listening sockets, connections). */

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Issue } from "@ramp/engine";
-import { type Clock, loadAnalysisTemplate, systemClock } from "../../analysis/index.js";
+import { type AnalysisRun, type Clock, loadAnalysisTemplate, systemClock } from "../../analysis/index.js";
 import type { MetricProviderFactory } from "../../plugins/metrics/factory.js";
 import type { Platform } from "../../plugins/platforms/platform.js";
 import type { TrafficRouter } from "../../plugins/traffic/router.js";
@@ -13,9 +13,20 @@ import type { Json, Store } from "../../store/store.js";
 import type { RolloutCommand } from "../commands.js";
 import { compileRollout } from "../compile.js";
 import type { RolloutSpec } from "../rollout.js";
+import { revisionOfRun } from "../run-ids.js";
 import { initialStatus } from "../status.js";
-import { asJson, type CommandAnswer, ROLLOUT, type RolloutBody, rolloutBody, TEMPLATE } from "./documents.js";
+import {
+  analysisRunOf,
+  asJson,
+  type CommandAnswer,
+  ROLLOUT,
+  type RolloutBody,
+  RUN,
+  rolloutBody,
+  TEMPLATE,
+} from "./documents.js";
 import { RolloutRuntime } from "./runtime.js";
+import type { RolloutTraffic } from "./traffic.js";
 
 export interface ControllerDeps {
   readonly store: Store;
@@ -81,12 +92,16 @@ export class RolloutController {
   async #elect(): Promise<void> {
     if (this.#stopped) return;
     const mine = await this.deps.store.acquireLease(this.#lease, this.holder, this.#ttl);
-    if (mine && !this.#leader) {
-      this.#leader = true;
-      this.#log(`this replica (${this.holder}) now runs the rollouts`);
+    if (mine) {
+      if (!this.#leader) {
+        this.#leader = true;
+        this.#log(`this replica (${this.holder}) now runs the rollouts`);
+      }
+      // Every round, not only when elected: a rollout created through another replica's API has no
+      // runtime here until this replica looks.
       for (const d of await this.deps.store.listDocuments(this.deps.projectId, ROLLOUT))
         this.#runtime(d.name);
-    } else if (!mine && this.#leader) {
+    } else if (this.#leader) {
       this.#log("lost the rollout lease: another replica runs the rollouts");
       await this.#demote();
     }
@@ -272,6 +287,28 @@ export class RolloutController {
       name: d.name,
       body: rolloutBody(d.body),
     }));
+  }
+
+  /**
+   * The rollout's live traffic per version since `sinceMs`, as its router measures it. Undefined
+   * when this replica does not run the rollout (only the one that does holds its router).
+   */
+  async traffic(name: string, sinceMs: number): Promise<RolloutTraffic | undefined> {
+    if ((await this.get(name)) === undefined) throw new RolloutNotFoundError(name);
+    return this.#runtimes.get(name)?.traffic(sinceMs);
+  }
+
+  /** Every analysis run the rollout made (only those of `revision` when given), finished ones too, oldest first. */
+  async analysisRuns(name: string, revision?: number): Promise<(AnalysisRun & { revision: number })[]> {
+    if ((await this.get(name)) === undefined) throw new RolloutNotFoundError(name);
+    const runs: (AnalysisRun & { revision: number })[] = [];
+    for (const d of await this.deps.store.listDocuments(this.deps.projectId, RUN)) {
+      const r = revisionOfRun(name, d.name);
+      if (r !== undefined && (revision === undefined || r === revision))
+        runs.push({ ...analysisRunOf(d.body), revision: r });
+    }
+    const started = (run: AnalysisRun) => run.status.startedAt ?? "";
+    return runs.sort((a, b) => a.revision - b.revision || started(a).localeCompare(started(b)));
   }
 
   /** Decides now (tests and the demo use it to avoid waiting for the next tick). */

@@ -30,6 +30,7 @@ import {
   rolloutBody,
   TEMPLATE,
 } from "./documents.js";
+import { type RolloutTraffic, readTraffic } from "./traffic.js";
 
 export interface RuntimeDeps {
   readonly store: Store;
@@ -48,6 +49,8 @@ export interface RuntimeDeps {
 const ANSWERS_KEPT = 20;
 /** Re-observe readiness and deadlines at least this often. */
 const TICK_MS = 1_000;
+/** Decisions in a row that may follow one another at once (each changed the status). */
+const MAX_IMMEDIATE_DECISIONS = 100;
 
 export class RolloutRuntime {
   #chain: Promise<unknown> = Promise.resolve();
@@ -60,6 +63,8 @@ export class RolloutRuntime {
   #wake: ReturnType<typeof setTimeout> | undefined;
   #tick: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  /** Decisions in a row that changed the status. */
+  #streak = 0;
   readonly #clock: Clock;
 
   constructor(private readonly deps: RuntimeDeps) {
@@ -79,6 +84,11 @@ export class RolloutRuntime {
       this.#log(`reconcile failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
     );
     return next;
+  }
+
+  /** Traffic since `sinceMs`; undefined until the router routes, or when it measures nothing. */
+  traffic(sinceMs: number): Promise<RolloutTraffic | undefined> {
+    return this.#router === undefined ? Promise.resolve(undefined) : readTraffic(this.#router, sinceMs);
   }
 
   async close(): Promise<void> {
@@ -142,7 +152,17 @@ export class RolloutRuntime {
       );
     }
     await this.#apply(spec, result.status, result.effects);
-    if (queued !== undefined && body.commands.length > 1) void this.trigger();
+    // Decide again at once while decisions change something (the contract's loop): what was just
+    // applied (a route, a finished step) is what the next decision observes, not a second later. A
+    // decision with nothing new to act on changes nothing, so this stops; the bound is a safeguard.
+    if (changed && this.#streak < MAX_IMMEDIATE_DECISIONS) {
+      this.#streak++;
+      void this.trigger();
+    } else {
+      if (changed)
+        this.#log(`${MAX_IMMEDIATE_DECISIONS} decisions in a row changed the status; deciding on the tick`);
+      this.#streak = 0;
+    }
     return result;
   }
 
@@ -194,11 +214,15 @@ export class RolloutRuntime {
           const router = this.#router;
           if (router === undefined) break;
           const stable = await this.#targets(spec, e.stableVersion);
-          const canary = e.canaryVersion === null ? null : await this.#targets(spec, e.canaryVersion);
+          // Only ready replicas take traffic: with none in stable there is nothing to route yet (a
+          // later decision routes), and a canary without one is left out rather than sent nowhere.
+          if (stable.targets.length === 0) break;
+          const canaryTargets = e.canaryVersion === null ? null : await this.#targets(spec, e.canaryVersion);
+          const canary = canaryTargets === null || canaryTargets.targets.length === 0 ? null : canaryTargets;
           await router.apply({
             stable,
             canary,
-            weight: canary === null || canary.targets.length === 0 ? 0 : e.weight,
+            weight: canary === null ? 0 : e.weight,
             headerRoutes: canary === null ? [] : e.headerRoutes,
             mirrorRoutes: canary === null ? [] : e.mirrorRoutes,
           });

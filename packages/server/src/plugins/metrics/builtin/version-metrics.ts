@@ -9,6 +9,11 @@ export interface VersionWindowQuery {
   /** The service, when one proxy splits more than one. */
   readonly service?: string;
   readonly version: TrafficVersion;
+  /**
+   * Only this version string (e.g. "v2"). Without it, the version now in the role: a canary's
+   * numbers never include an earlier canary's traffic.
+   */
+  readonly revision?: string;
   /** Start of the window, in milliseconds since the epoch; the window ends now. */
   readonly sinceMs: number;
 }
@@ -27,6 +32,8 @@ export interface VersionWindow {
     readonly p95: number;
     readonly p99: number;
   };
+  /** Start of the period the counts cover, when the source rounds `sinceMs` (to its own windows). */
+  readonly fromMs?: number;
 }
 
 export interface VersionMetricsSource {

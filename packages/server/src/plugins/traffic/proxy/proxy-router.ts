@@ -47,7 +47,7 @@ export class ProxyTrafficRouter implements TrafficRouter {
         state.canary === null ? null : { version: state.canary.version, targets: [...state.canary.targets] },
       weight: state.weight,
       ...(this.options.spec.sticky !== null && { sticky: this.options.spec.sticky }),
-      headerRoutes: state.headerRoutes.map(headerRoute),
+      headerRoutes: state.headerRoutes.flatMap(headerRoutes),
       mirror: state.mirrorRoutes[0] === undefined ? null : mirrorRoute(state.mirrorRoutes[0]),
     };
     if (this.#proxy === undefined) {
@@ -102,11 +102,16 @@ export class ProxyTrafficRouter implements TrafficRouter {
   }
 }
 
-function headerRoute(r: HeaderRoute) {
-  return {
-    name: r.name,
-    match: r.match.map((m) => ({ header: m.headerName, ...m.headerValue }) as HeaderMatch),
-  };
+/**
+ * A rollout's header route sends a request to the canary when it matches any entry of `match` (Argo:
+ * Istio makes each entry a match of its own); a proxy route needs all of its entries, so each entry
+ * becomes a proxy route.
+ */
+function headerRoutes(r: HeaderRoute) {
+  return r.match.map((m, i) => ({
+    name: r.match.length === 1 ? r.name : `${r.name}#${i + 1}`,
+    match: [{ header: m.headerName, ...m.headerValue } as HeaderMatch],
+  }));
 }
 
 function mirrorRoute(r: MirrorRoute) {
