@@ -1,5 +1,7 @@
 /** Reads a YAML or JSON file and maps issue paths back to line:column in it. */
+
 import { readFileSync, statSync } from "node:fs";
+import { splitPath } from "@ramp/engine";
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 
 /** Flag files are configuration, not data: anything bigger is a mistake. */
@@ -96,14 +98,5 @@ export function locator(
   };
 }
 
-/** Splits flags."a.b".rules[2].if into ["flags", "a.b", "rules", 2, "if"]. */
-export function parsePath(path: string): (string | number)[] {
-  const out: (string | number)[] = [];
-  const re = /\.?(?:"((?:[^"\\]|\\.)*)"|([^.[\]"]+))|\[(\d+)\]/g;
-  for (const m of path.matchAll(re)) {
-    if (m[1] !== undefined) out.push(JSON.parse(`"${m[1]}"`) as string);
-    else if (m[2] !== undefined) out.push(m[2]);
-    else if (m[3] !== undefined) out.push(Number(m[3]));
-  }
-  return out;
-}
+/** Splits an issue path into its keys and indices (the engine's inverse of joinPath). */
+export const parsePath = splitPath;

@@ -36,6 +36,7 @@ export {
   describeValue,
   isPlainObject,
   joinPath,
+  splitPath,
   UNKNOWN_FIELD,
 } from "./validate/structure.js";
 export { nearest } from "./validate/suggest.js";

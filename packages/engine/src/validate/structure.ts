@@ -15,6 +15,18 @@ export function joinPath(path: string, key: string | number): string {
   return path === "" ? safe : `${path}.${safe}`;
 }
 
+/** The inverse of joinPath: flags."a.b".rules[2].if → ["flags", "a.b", "rules", 2, "if"]. */
+export function splitPath(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  const re = /\.?(?:"((?:[^"\\]|\\.)*)"|([^.[\]"]+))|\[(\d+)\]/g;
+  for (const m of path.matchAll(re)) {
+    if (m[1] !== undefined) out.push(JSON.parse(`"${m[1]}"`) as string);
+    else if (m[2] !== undefined) out.push(m[2]);
+    else if (m[3] !== undefined) out.push(Number(m[3]));
+  }
+  return out;
+}
+
 export function describeValue(v: unknown): string {
   if (v === null) return "null";
   if (v === undefined) return "nothing";

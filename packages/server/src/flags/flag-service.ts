@@ -7,6 +7,7 @@ import { type FlagFile, type Issue, validateFlagFile } from "@ramp/engine";
 import { ApiError } from "../http/errors.js";
 import {
   AlreadyExistsError,
+  type AuditEntryInput,
   type FlagRow,
   type Json,
   type SegmentRow,
@@ -30,6 +31,15 @@ export interface Change {
 }
 
 const READ_ONLY = new Set(["key", "version", "archived", "createdAt", "updatedAt"]);
+
+/** Every write of a flag, segment or environment: audited, and announced to SDK streams. */
+async function recordWrite(
+  tx: WriteTx,
+  entry: AuditEntryInput & { kind: "flag" | "segment" | "environment" },
+): Promise<void> {
+  await tx.appendAudit(entry);
+  await tx.recordChange(entry.kind, entry.key);
+}
 
 export function toDocument(row: FlagRow): JsonObject {
   return {
@@ -126,8 +136,7 @@ export class FlagService {
     return storeErrors(
       this.store.write(projectId, async (tx) => {
         const row = await tx.putFlag(key, def, 0);
-        await tx.appendAudit({ actor, action: "flag.create", kind: "flag", key, before: null, after: def });
-        await tx.recordChange("flag", key);
+        await recordWrite(tx, { actor, action: "flag.create", kind: "flag", key, before: null, after: def });
         return row;
       }),
     );
@@ -157,7 +166,7 @@ export class FlagService {
           throw new VersionConflictError("flag", key, ifMatch, before?.version);
         if (before !== undefined && sameJson(before.definition, def)) return before;
         const row = await tx.putFlag(key, def, before?.version ?? 0);
-        await tx.appendAudit({
+        await recordWrite(tx, {
           actor,
           action: before === undefined ? "flag.create" : "flag.update",
           kind: "flag",
@@ -165,7 +174,6 @@ export class FlagService {
           before: before?.definition ?? null,
           after: def,
         });
-        await tx.recordChange("flag", key);
         return row;
       }),
     );
@@ -200,8 +208,7 @@ export class FlagService {
       try {
         return await this.store.write(projectId, async (tx) => {
           const row = await tx.putFlag(key, def, before.version);
-          await tx.appendAudit({ actor, action, kind: "flag", key, before: before.definition, after: def });
-          await tx.recordChange("flag", key);
+          await recordWrite(tx, { actor, action, kind: "flag", key, before: before.definition, after: def });
           return row;
         });
       } catch (e) {
@@ -282,7 +289,7 @@ export class FlagService {
         if (before === undefined) throw new ApiError(404, "flag_not_found", `no flag '${key}'`);
         if (before.archived === archived) return before;
         const row = await tx.setFlagArchived(key, archived, before.version);
-        await tx.appendAudit({
+        await recordWrite(tx, {
           actor,
           action: archived ? "flag.archive" : "flag.unarchive",
           kind: "flag",
@@ -290,7 +297,6 @@ export class FlagService {
           before: null,
           after: null,
         });
-        await tx.recordChange("flag", key);
         return row;
       }),
     );
@@ -313,7 +319,7 @@ export class FlagService {
           throw new VersionConflictError("segment", key, ifMatch, before?.version);
         if (before !== undefined && sameJson(before.definition, def)) return before;
         const row = await tx.putSegment(key, def, before?.version ?? 0);
-        await tx.appendAudit({
+        await recordWrite(tx, {
           actor,
           action: "segment.put",
           kind: "segment",
@@ -321,7 +327,6 @@ export class FlagService {
           before: before?.definition ?? null,
           after: def,
         });
-        await tx.recordChange("segment", key);
         return row;
       }),
     );
@@ -339,7 +344,7 @@ export class FlagService {
       const before = await tx.getSegment(key);
       if (before === undefined) throw new ApiError(404, "segment_not_found", `no segment '${key}'`);
       await tx.deleteSegment(key);
-      await tx.appendAudit({
+      await recordWrite(tx, {
         actor,
         action: "segment.delete",
         kind: "segment",
@@ -347,7 +352,6 @@ export class FlagService {
         before: before.definition,
         after: null,
       });
-      await tx.recordChange("segment", key);
     });
   }
 
@@ -377,7 +381,7 @@ export class FlagService {
         changes.push({ kind: "environment", key: env, action: "create" });
         if (tx !== undefined) {
           await tx.putEnvironment(env, env);
-          await tx.appendAudit({
+          await recordWrite(tx, {
             actor,
             action: "environment.create",
             kind: "environment",
@@ -385,7 +389,6 @@ export class FlagService {
             before: null,
             after: { key: env },
           });
-          await tx.recordChange("environment", env);
         }
       }
       for (const [key, def] of segments) {
@@ -400,7 +403,7 @@ export class FlagService {
         changes.push({ kind: "segment", key, action: before === undefined ? "create" : "update", diff });
         if (tx !== undefined) {
           await tx.putSegment(key, def, before?.version ?? 0);
-          await tx.appendAudit({
+          await recordWrite(tx, {
             actor,
             action: "segment.put",
             kind: "segment",
@@ -408,7 +411,6 @@ export class FlagService {
             before: before?.definition ?? null,
             after: def,
           });
-          await tx.recordChange("segment", key);
         }
       }
       for (const [key, def] of flags) {
@@ -422,7 +424,7 @@ export class FlagService {
         if (tx !== undefined) {
           let row = await tx.putFlag(key, def, before?.version ?? 0);
           if (row.archived) row = await tx.setFlagArchived(key, false, row.version);
-          await tx.appendAudit({
+          await recordWrite(tx, {
             actor,
             action: before === undefined ? "flag.create" : "flag.update",
             kind: "flag",
@@ -430,7 +432,6 @@ export class FlagService {
             before: before?.definition ?? null,
             after: def,
           });
-          await tx.recordChange("flag", key);
         }
       }
       const written = changes.filter((c) => c.action !== "unchanged").length;

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
-import type { Issue } from "@ramp/engine";
+import { type Issue, splitPath } from "@ramp/engine";
 import { type Document, isMap, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
 import { compileRollout } from "./compile.js";
 import type { RolloutSpec } from "./rollout.js";
@@ -190,14 +190,5 @@ function locate(
   return { line, column: col };
 }
 
-/** Splits spec.strategy.canary.steps[2].pause into ["spec", "strategy", "canary", "steps", 2, "pause"]. */
-export function parsePath(path: string): (string | number)[] {
-  const out: (string | number)[] = [];
-  const re = /\.?(?:"((?:[^"\\]|\\.)*)"|([^.[\]"]+))|\[(\d+)\]/g;
-  for (const m of path.matchAll(re)) {
-    if (m[1] !== undefined) out.push(JSON.parse(`"${m[1]}"`) as string);
-    else if (m[2] !== undefined) out.push(m[2]);
-    else if (m[3] !== undefined) out.push(Number(m[3]));
-  }
-  return out;
-}
+/** Splits an issue path into its keys and indices (the engine's inverse of joinPath). */
+export const parsePath = splitPath;
