@@ -8,7 +8,7 @@ import { NoopPlatform } from "../../plugins/platforms/noop/noop-platform.js";
 import { NoopRouter } from "../../plugins/traffic/noop/noop-router.js";
 import { openStore } from "../../store/index.js";
 import type { Store } from "../../store/store.js";
-import { RolloutController } from "./controller.js";
+import { type ControllerDeps, RolloutController } from "./controller.js";
 
 const template = (name: string) => ({
   apiVersion: "argoproj.io/v1alpha1",
@@ -60,6 +60,7 @@ let controller: RolloutController;
 let router: NoopRouter;
 let platform: NoopPlatform;
 let script: Record<string, number[]>;
+let projectId: number;
 const logs: string[] = [];
 
 beforeEach(async () => {
@@ -68,12 +69,19 @@ beforeEach(async () => {
   const project = await store.createProject("default", "Default", [
     { key: "production", name: "Production" },
   ]);
+  projectId = project.id;
   router = new NoopRouter();
   platform = new NoopPlatform();
   script = { rate: [1] };
-  controller = new RolloutController({
+  controller = newController();
+  controller.start();
+});
+
+/** A controller (a replica) of the test's project, on the test's store, platform and router. */
+function newController(extra: Partial<ControllerDeps> = {}): RolloutController {
+  return new RolloutController({
     store,
-    projectId: project.id,
+    projectId,
     platform: () => platform,
     router: () => router,
     metrics: () =>
@@ -88,9 +96,9 @@ beforeEach(async () => {
         },
       }),
     log: (m) => logs.push(m),
+    ...extra,
   });
-  controller.start();
-});
+}
 
 afterEach(async () => {
   await controller.stop();
@@ -152,6 +160,40 @@ describe("the rollout controller (noop platform and router, scripted analysis)",
     expect((await controller.command("payment", { kind: "promoteFull" }, "test"))?.refused).toBeUndefined();
     await phaseIs("Healthy", (s) => s.stableVersion === "v2-bad");
   }, 30_000);
+
+  it("decides again at once while the status changes: a setWeight step does not wait for the next tick", async () => {
+    const steps = [{ setWeight: 10 }, { setWeight: 20 }, { setWeight: 30 }, { setWeight: 40 }];
+    const quick = (version: string) => {
+      const r = rollout(version);
+      return { ...r, spec: { ...r.spec, strategy: { canary: { ...r.spec.strategy.canary, steps } } } };
+    };
+    await controller.apply([quick("v1")], "test");
+    await phaseIs("Healthy", (s) => s.stableVersion === "v1");
+    const began = Date.now();
+    await controller.apply([quick("v2")], "test");
+    await phaseIs("Healthy", (s) => s.stableVersion === "v2");
+    // Each step completes once its weight is routed; observed on the 1 s tick, five would take 5 s.
+    expect(Date.now() - began).toBeLessThan(2_000);
+    expect(router.applied.map((a) => a.weight)).toEqual(expect.arrayContaining([10, 20, 30, 40, 100]));
+  });
+
+  it("runs a rollout created through a replica that does not hold the lease", async () => {
+    await controller.stop();
+    const [leader, standby] = [newController({ leaseTtlMs: 300 }), newController({ leaseTtlMs: 300 })];
+    leader.start();
+    await until(async () => (leader.leader ? true : undefined), "the first replica to lead");
+    standby.start();
+    try {
+      await standby.apply([template("success-rate"), rollout("v1")], "test");
+      await until(async () => {
+        const s = (await standby.get("payment"))?.status;
+        return s?.phase === "Healthy" && s.stableVersion === "v1" ? s : undefined;
+      }, "v1 Healthy");
+      expect([leader.leader, standby.leader]).toEqual([true, false]);
+    } finally {
+      await Promise.all([leader.stop(), standby.stop()]);
+    }
+  });
 
   it("rejects an apply that names a missing template, writing nothing", async () => {
     await expect(controller.apply([rollout("v1")], "test")).rejects.toThrow(/success-rate/);

@@ -47,3 +47,30 @@ describe("ProxyTrafficRouter metrics", () => {
     ).toBe(10);
   });
 });
+
+describe("ProxyTrafficRouter header routes", () => {
+  it("send a request to the canary when it matches any entry of the route's match (Argo, Istio)", async () => {
+    const [a, b] = [await upstream(), await upstream()];
+    router = new ProxyTrafficRouter({
+      service: "web",
+      spec: { kind: "proxy", listen: "127.0.0.1:0", sticky: null },
+    });
+    await router.apply({
+      ...state(a, ["v2", b], 0),
+      headerRoutes: [
+        {
+          name: "testers",
+          match: [
+            { headerName: "x-canary", headerValue: { exact: "yes" } },
+            { headerName: "x-tester", headerValue: { prefix: "qa-" } },
+          ],
+        },
+      ],
+    });
+    const since = Date.now() - 1_000;
+    for (const headers of [{ "x-canary": "yes" }, { "x-tester": "qa-7" }, { "x-canary": "no" }, {}])
+      await (await fetch(`${router.url}/`, { headers })).text();
+    expect((await router.metrics.window({ version: "canary", sinceMs: since })).requests).toBe(2);
+    expect((await router.metrics.window({ version: "stable", sinceMs: since })).requests).toBe(2);
+  });
+});
