@@ -230,9 +230,24 @@ function compileStep(doc: CanaryStepDocument, at: string, ctx: StepContext): Can
       });
       return undefined;
     }
+    // The built-in proxy mirrors what one set of header conditions selects: say so rather than
+    // mirror more (or other) requests than the step asked for.
+    if ((route.match ?? []).length > 1)
+      sink.error(joinPath(routePath, "match"), "the built-in proxy takes one match entry per mirror route", {
+        expected: "one entry whose headers must all match",
+      });
     const match: RouteMatch[] = [];
     (route.match ?? []).forEach((m, j) => {
       const mPath = joinPath(joinPath(routePath, "match"), j);
+      for (const field of ["method", "path"] as const)
+        if (m[field] !== undefined)
+          sink.error(
+            joinPath(mPath, field),
+            `the built-in proxy mirrors by headers only; a ${field} match needs another router`,
+            {
+              expected: "headers: { NAME: { exact | prefix | regex } }",
+            },
+          );
       const method = m.method && compileStringMatch(m.method, joinPath(mPath, "method"), sink);
       const path = m.path && compileStringMatch(m.path, joinPath(mPath, "path"), sink);
       const headers: Record<string, StringMatchValue> = {};

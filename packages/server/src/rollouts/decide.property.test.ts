@@ -30,7 +30,9 @@ const step = fc.oneof(
       : { name: "h" },
   })),
   fc.boolean().map((on) => ({
-    setMirrorRoute: on ? { name: "m", percentage: 20, match: [{ path: { prefix: "/" } }] } : { name: "m" },
+    setMirrorRoute: on
+      ? { name: "m", percentage: 20, match: [{ headers: { "x-mirror": { prefix: "" } } }] }
+      : { name: "m" },
   })),
 );
 

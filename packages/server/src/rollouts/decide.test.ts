@@ -276,7 +276,13 @@ describe("canary: header and mirror routes", () => {
   const spec = canarySpec([
     { setWeight: 10 },
     { setHeaderRoute: { name: "beta", match: [{ headerName: "x-beta", headerValue: { exact: "1" } }] } },
-    { setMirrorRoute: { name: "shadow", percentage: 50, match: [{ path: { prefix: "/api" } }] } },
+    {
+      setMirrorRoute: {
+        name: "shadow",
+        percentage: 50,
+        match: [{ headers: { "x-shadow": { exact: "1" } } }],
+      },
+    },
     { pause: {} },
     { setHeaderRoute: { name: "beta" } },
     { pause: {} },
@@ -285,7 +291,7 @@ describe("canary: header and mirror routes", () => {
   ]);
   const v2 = withVersion(spec, "v2");
   const header = { name: "beta", match: [{ headerName: "x-beta", headerValue: { exact: "1" } }] };
-  const mirror = { name: "shadow", percentage: 50, match: [{ path: { prefix: "/api" } }] };
+  const mirror = { name: "shadow", percentage: 50, match: [{ headers: { "x-shadow": { exact: "1" } } }] };
   const route = (sim: SimulationResult) => only(effectsOf(sim), "route")[0];
 
   it("sets and removes them as the steps say", () => {

@@ -249,7 +249,7 @@ describe("validation reports every problem with its path", () => {
       name: "a route not in managedRoutes",
       doc: canaryDoc({
         trafficRouting: { proxy: { listen: ":8080" }, managedRoutes: [{ name: "a" }] },
-        steps: [{ setMirrorRoute: { name: "b", match: [{ path: { prefix: "/" } }] } }],
+        steps: [{ setMirrorRoute: { name: "b", match: [{ headers: { "x-b": { exact: "1" } } }] } }],
       }),
       path: "spec.strategy.canary.steps[0].setMirrorRoute.name",
       message: /not listed in trafficRouting.managedRoutes/,
@@ -429,5 +429,38 @@ describe("durations and image tags", () => {
     ["registry.local:5000/payment", undefined],
   ])("the version of %s is %s", (image, tag) => {
     expect(imageTag(image)).toBe(tag);
+  });
+});
+
+describe("what the built-in proxy cannot mirror is refused, not widened", () => {
+  const withMirror = (match: unknown) => ({
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Rollout",
+    metadata: { name: "m" },
+    spec: {
+      replicas: 1,
+      version: "v1",
+      strategy: {
+        canary: {
+          steps: [{ setMirrorRoute: { name: "mirror", percentage: 50, match } }],
+          trafficRouting: { proxy: { listen: "127.0.0.1:0" } },
+        },
+      },
+    },
+  });
+  it.each([
+    [[{ method: { exact: "GET" } }], "spec.strategy.canary.steps[0].setMirrorRoute.match[0].method"],
+    [[{ path: { prefix: "/api" } }], "spec.strategy.canary.steps[0].setMirrorRoute.match[0].path"],
+    [
+      [{ headers: { a: { exact: "1" } } }, { headers: { b: { exact: "2" } } }],
+      "spec.strategy.canary.steps[0].setMirrorRoute.match",
+    ],
+  ])("%j", (match, path) => {
+    const r = compileRollout(withMirror(match));
+    expect(r.ok).toBe(false);
+    expect(r.issues.map((i) => i.path)).toContain(path);
+  });
+  it("accepts one header match", () => {
+    expect(compileRollout(withMirror([{ headers: { "x-mirror": { exact: "yes" } } }])).ok).toBe(true);
   });
 });
