@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { freePort } from "../../src/testing/index.js";
 import { answeredBy, canary, ids, useRolloutServer } from "./process-rollouts.js";
 import {
+  ADMIN_TOKEN,
   expectEveryStepOnce,
   historyOf,
   isHealthyAt,
@@ -55,6 +56,15 @@ describe("canary with the built-in proxy and the process platform", () => {
         "v1",
       ),
     ).toEqual([]);
+    // The proxy's per-version series reach the server's /metrics under the seed's PromQL names.
+    const metrics = await (
+      await fetch(`${e2e.api.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).text();
+    expect(metrics).toMatch(
+      /^http_requests_total\{[^}]*service="healthy"[^}]*version="canary"[^}]*status="200"/m,
+    );
+    expect(metrics).toMatch(/^http_request_duration_seconds_bucket\{[^}]*service="healthy"/m);
+    expect(metrics.match(/^# TYPE http_requests_total /gm)).toHaveLength(1);
     // The demo service saw exactly what its clients saw (no mirror here).
     expect(requestsReceived(e2e.logDir, "v2").sort()).toEqual(ids(answeredBy(sent, "v2")));
     expect(requestsReceived(e2e.logDir, "v1").sort()).toEqual(ids(answeredBy(sent, "v1")));

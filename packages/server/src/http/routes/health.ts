@@ -1,6 +1,7 @@
 /** Liveness, readiness and Prometheus metrics. */
 import type { FastifyInstance } from "fastify";
 import type { ServerDeps } from "../context.js";
+import { mergePrometheus } from "../merge-prometheus.js";
 
 export function healthRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get("/healthz", { config: { public: true }, schema: { hide: true } }, async () => ({ status: "ok" }));
@@ -16,6 +17,7 @@ export function healthRoutes(app: FastifyInstance, deps: ServerDeps): void {
   });
   app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
     reply.header("content-type", deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
+    // The built-in proxies' per-version series (the seed's PromQL names) are served here too.
+    return mergePrometheus([await deps.metrics.registry.metrics(), ...(deps.rollouts?.prometheus() ?? [])]);
   });
 }

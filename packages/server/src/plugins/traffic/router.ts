@@ -36,6 +36,8 @@ export interface TrafficRouter {
   readonly url?: string | undefined;
   /** Per-version request metrics, when the data plane measures them (the built-in proxy does). */
   readonly metrics: VersionMetricsSource | undefined;
+  /** The data plane's metrics as Prometheus text (`http_requests_total{service,version,status}` …), if it has any. */
+  prometheus?(): string;
   /** Stops routing and frees what the router holds (listening sockets, connections). */
   close(): Promise<void>;
 }

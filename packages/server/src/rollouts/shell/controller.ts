@@ -289,6 +289,11 @@ export class RolloutController {
     }));
   }
 
+  /** Every running rollout's data-plane metrics (Prometheus text), for the server's /metrics. */
+  prometheus(): string[] {
+    return [...this.#runtimes.values()].map((r) => r.prometheus()).filter((t) => t !== "");
+  }
+
   /**
    * The rollout's live traffic per version since `sinceMs`, as its router measures it. Undefined
    * when this replica does not run the rollout (only the one that does holds its router).

@@ -86,6 +86,11 @@ export class RolloutRuntime {
     return next;
   }
 
+  /** The router's metrics in Prometheus text, when it has any. */
+  prometheus(): string {
+    return this.#router?.prometheus?.() ?? "";
+  }
+
   /** Traffic since `sinceMs`; undefined until the router routes, or when it measures nothing. */
   traffic(sinceMs: number): Promise<RolloutTraffic | undefined> {
     return this.#router === undefined ? Promise.resolve(undefined) : readTraffic(this.#router, sinceMs);

@@ -65,6 +65,10 @@ export class ProxyTrafficRouter implements TrafficRouter {
     this.#current = state;
   }
 
+  prometheus(): string {
+    return this.#proxy?.metrics.prometheus() ?? "";
+  }
+
   current(): RouteState | undefined {
     return this.#current;
   }
