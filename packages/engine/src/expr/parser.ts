@@ -11,7 +11,8 @@ import { type Token, tokenize } from "./lexer.js";
 /** Deepest allowed nesting of the syntax tree (parentheses, operands, calls, member chains). */
 export const MAX_DEPTH = 100;
 
-const RESERVED = new Set([
+/** CEL's reserved words: never names (exported so code that writes CEL can avoid them). */
+export const RESERVED: ReadonlySet<string> = new Set([
   "as",
   "break",
   "const",
@@ -31,7 +32,8 @@ const RESERVED = new Set([
   "while",
 ]);
 
-const KEYWORDS = new Set(["in", "true", "false", "null"]);
+/** CEL's keywords that look like names. */
+export const KEYWORDS: ReadonlySet<string> = new Set(["in", "true", "false", "null"]);
 
 const RELATIONS = new Set(["==", "!=", "<", "<=", ">", ">="]);
 

@@ -10,6 +10,8 @@
  * every condition written into a flag file is true precisely when Unleash would say so.
  */
 
+import { KEYWORDS, RESERVED } from "../expr/parser.js";
+
 /** Binding strength, loosest first (CEL's precedence). */
 const Prec = { Conditional: 0, Or: 1, And: 2, Relation: 3, Unary: 5, Primary: 6 } as const;
 type Prec = (typeof Prec)[keyof typeof Prec];
@@ -108,28 +110,9 @@ export const list = (xs: readonly string[]): string => `[${xs.map(quote).join(",
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Names that cannot be bare identifiers: CEL keywords and reserved words, and Ramp's self names. */
-const NOT_BARE = new Set([
-  "true",
-  "false",
-  "null",
-  "in",
-  "as",
-  "break",
-  "const",
-  "continue",
-  "else",
-  "for",
-  "function",
-  "if",
-  "import",
-  "let",
-  "loop",
-  "package",
-  "namespace",
-  "return",
-  "var",
-  "void",
-  "while",
+const NOT_BARE: ReadonlySet<string> = new Set([
+  ...KEYWORDS,
+  ...RESERVED,
   // `user` and `context` name the whole context when it has no attribute of that name.
   "user",
   "context",
