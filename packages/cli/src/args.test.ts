@@ -124,14 +124,18 @@ describe("parseInvocation: commands", () => {
     expect(parse("token create --scope admin")).toMatchObject({
       options: { scope: "admin", env: undefined },
     });
-    expect(() => parse("token create")).toThrow("ramp token create needs --scope admin|server|client");
+    expect(() => parse("token create")).toThrow("ramp token create needs --scope admin|read|server|client");
     expect(() => parse("token create --scope root")).toThrow(
-      "--scope must be one of admin, server, client; got 'root'",
+      "--scope must be one of admin, read, server, client; got 'root'",
     );
     expect(() => parse("token create --scope server")).toThrow(
       "a server token is bound to one environment: give --env ENV",
     );
     expect(() => parse("token create --scope admin --env production")).toThrow(/drop --env/);
+    expect(() => parse("token create --scope read --env production")).toThrow(
+      "a read token reaches every environment: drop --env",
+    );
+    expect(parse("token create --scope read").options).toMatchObject({ scope: "read", env: undefined });
     expect(() => parse("token list --scope admin")).toThrow(
       "ramp token list takes no --scope, --env or --name",
     );

@@ -15,7 +15,7 @@ import type {
   FlagsRolloutOptions,
   FlagsSwitchOptions,
 } from "./commands/flags.js";
-import type { ImportOptions } from "./commands/import.js";
+import type { ImportOptions, ImportRolloutOptions } from "./commands/import.js";
 import type { LintOptions } from "./commands/lint.js";
 import type { RolloutActOptions, RolloutApplyOptions, RolloutGetOptions } from "./commands/rollout.js";
 import type { ServerOptions } from "./commands/server.js";
@@ -44,7 +44,7 @@ Server:
   ramp flags on|off KEY --env ENV [-o json]
   ramp flags rollout KEY PERCENT --env ENV [--variant NAME] [-o json]
   ramp flags archive|unarchive KEY [-o json]
-  ramp token create --scope admin|server|client [--env ENV] [--name N] [-o json]
+  ramp token create --scope admin|read|server|client [--env ENV] [--name N] [-o json]
   ramp token list [-o json]
   ramp token revoke ID
   ramp audit [--kind K] [--key KEY] [--action A] [--limit N] [-o json]
@@ -58,6 +58,16 @@ Rollouts:
   ramp rollout pause|resume|abort|retry|undo NAME
   ramp rollout set-version NAME VERSION          roll out another version
   (each takes -o json; a command that does not apply now exits 1 with the controller's reason)
+
+Migrating rollouts (Ramp documents on stdout, a report of what changed on stderr):
+  ramp import --from argo|flagger FILE [--allow-unsupported] [-o json] [--version VERSION]
+              [--listen HOST:PORT] [--stable-url URL --canary-url URL | --command CMD]
+                                                 Argo Rollout/AnalysisTemplate, Flagger Canary/MetricTemplate;
+                                                 exit 1 when a field cannot be carried over, unless
+                                                 --allow-unsupported (then it is dropped); --listen: the
+                                                 built-in proxy (default 127.0.0.1:8080); --stable-url and
+                                                 --canary-url: versions you run; --command: Ramp runs it per
+                                                 replica with PORT set; none: placeholder URLs to edit
 
 Demo:
   ramp demo [--once] [--fast] [--port N] [--proxy-port N] [--data DIR] [--timeout SECONDS]
@@ -146,11 +156,16 @@ export function parseInvocation(argv: readonly string[], env: Env): Invocation {
           env: { type: "string" },
           "allow-unsupported": { type: "boolean", default: false },
           output: { type: "string", short: "o" },
+          listen: { type: "string" },
+          "stable-url": { type: "string" },
+          "canary-url": { type: "string" },
+          command: { type: "string" },
+          version: { type: "string" },
         },
       });
       const [file] = positionals;
       if (values.from === undefined || file === undefined)
-        throw new UsageError("ramp import needs --from unleash|flagd FILE");
+        throw new UsageError("ramp import needs --from unleash|flagd|argo|flagger FILE");
       extra(positionals, 1);
       return {
         command,
@@ -160,6 +175,7 @@ export function parseInvocation(argv: readonly string[], env: Env): Invocation {
           environment: values.env,
           allowUnsupported: values["allow-unsupported"] ?? false,
           json: format(values.output, ["yaml", "json"], "yaml") === "json",
+          rollout: importRolloutOptions(values.from, values),
         },
       };
     }
@@ -183,6 +199,31 @@ export function parseInvocation(argv: readonly string[], env: Env): Invocation {
     default:
       throw new UsageError(`unknown command '${command}'`);
   }
+}
+
+/** `ramp import`'s rollout options (argo, flagger): one way to run versions, and only for rollouts. */
+function importRolloutOptions(
+  from: string,
+  v: Readonly<Partial<Record<"listen" | "stable-url" | "canary-url" | "command" | "version", string>>>,
+): ImportRolloutOptions {
+  const given = (["listen", "stable-url", "canary-url", "command", "version"] as const).filter(
+    (k) => v[k] !== undefined,
+  );
+  if (from !== "argo" && from !== "flagger" && given.length > 0)
+    throw new UsageError(`--${given[0]} is for --from argo and --from flagger`);
+  if ((v["stable-url"] === undefined) !== (v["canary-url"] === undefined))
+    throw new UsageError("--stable-url and --canary-url go together (the static platform needs both)");
+  if (v.command !== undefined && v["stable-url"] !== undefined)
+    throw new UsageError(
+      "--command (process platform) and --stable-url/--canary-url (static) exclude each other",
+    );
+  return {
+    listen: v.listen,
+    stableUrl: v["stable-url"],
+    canaryUrl: v["canary-url"],
+    command: v.command,
+    version: v.version,
+  };
 }
 
 function wantsHelp(args: readonly string[]): boolean {

@@ -190,10 +190,13 @@ export function parseToken(args: readonly string[], env: Env): Invocation {
       if (scope === undefined) throw new UsageError(`ramp token create needs --scope ${SCOPES.join("|")}`);
       if (!isScope(scope))
         throw new UsageError(`--scope must be one of ${SCOPES.join(", ")}; got '${scope}'`);
-      if (scope !== "admin" && values.env === undefined)
+      const global = scope === "admin" || scope === "read";
+      if (!global && values.env === undefined)
         throw new UsageError(`a ${scope} token is bound to one environment: give --env ENV`);
-      if (scope === "admin" && values.env !== undefined)
-        throw new UsageError("an admin token reaches every environment: drop --env");
+      if (global && values.env !== undefined)
+        throw new UsageError(
+          `${scope === "admin" ? "an admin" : "a read"} token reaches every environment: drop --env`,
+        );
       return {
         command: "token create",
         remote: r,

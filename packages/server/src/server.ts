@@ -7,10 +7,12 @@ import { SnapshotCache } from "./flags/snapshots.js";
 import { buildApp } from "./http/app.js";
 import { ServerMetrics } from "./http/metrics.js";
 import { createMetricProviderFactory } from "./plugins/metrics/factory.js";
+import type { DeliveryOptions } from "./plugins/notifiers/delivery.js";
+import { NotificationDispatcher, type NotifierEntry } from "./plugins/notifiers/dispatcher.js";
+import { notifiersFromEnv } from "./plugins/notifiers/env.js";
 import { createPlatform } from "./plugins/platforms/factory.js";
 import type { Platform } from "./plugins/platforms/platform.js";
-import { NoopRouter } from "./plugins/traffic/noop/noop-router.js";
-import { ProxyTrafficRouter } from "./plugins/traffic/proxy/proxy-router.js";
+import { createTrafficRouter } from "./plugins/traffic/factory.js";
 import type { TrafficRouter } from "./plugins/traffic/router.js";
 import type { RolloutSpec } from "./rollouts/rollout.js";
 import { RolloutController } from "./rollouts/shell/controller.js";
@@ -37,6 +39,8 @@ export interface ServerOptions {
   readonly adminToken?: string;
   readonly bodyLimit?: number;
   readonly logger?: boolean;
+  /** The dashboard's built files served at / (default: RAMP_UI_DIR, else packages/ui/dist). */
+  readonly uiDir?: string;
   /** Run the rollout controller (default true). */
   readonly rollouts?: boolean;
   /** Where the rollout controller reports (default: stderr). */
@@ -45,6 +49,15 @@ export interface ServerOptions {
   readonly onRolloutEvent?: (rollout: string, event: string, message: string) => void;
   /** How long the rollout controller's lease lasts (default 15 s); a takeover waits at most this. */
   readonly leaseTtlMs?: number;
+  /** The Prometheus server for analysis metrics that name no `address` (default: RAMP_PROMETHEUS_URL). */
+  readonly prometheusAddress?: string;
+  /**
+   * Notifiers for every rollout's notifications, besides each rollout's own spec.notifications.
+   * Default: from RAMP_NOTIFY_WEBHOOK_URL and RAMP_NOTIFY_SLACK_URL when set; `[]` for none.
+   */
+  readonly notifiers?: readonly NotifierEntry[];
+  /** Retry delays, per-attempt timeout and queue size of notification delivery (see plugins/notifiers). */
+  readonly notificationDelivery?: Omit<DeliveryOptions, "log">;
 }
 
 export interface RunningServer {
@@ -61,6 +74,13 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const database = options.database ?? join(options.data ?? ".ramp", "ramp.db");
+  const prometheusAddress = options.prometheusAddress ?? (process.env.RAMP_PROMETHEUS_URL || undefined);
+  // Before the store opens: a bad notifier configuration stops the start with its path.
+  const notifications = new NotificationDispatcher({
+    ...options.notificationDelivery,
+    notifiers: options.notifiers ?? notifiersFromEnv(process.env),
+    ...(options.log !== undefined && { log: options.log }),
+  });
   const store = await openStore(database);
   try {
     const { project, initialAdminToken } = await bootstrap(store, options.adminToken);
@@ -84,17 +104,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
               }
               return p;
             },
-            router: (spec: RolloutSpec): TrafficRouter => {
-              const r = spec.strategy.router;
-              return r === null ? new NoopRouter() : new ProxyTrafficRouter({ service: spec.name, spec: r });
-            },
+            router: (spec: RolloutSpec): TrafficRouter =>
+              createTrafficRouter(spec.strategy.router, { service: spec.name }),
             metrics: (router) =>
-              createMetricProviderFactory(
-                router.metrics === undefined ? {} : { versionMetrics: router.metrics },
-              ),
+              createMetricProviderFactory({
+                ...(router.metrics !== undefined && { versionMetrics: router.metrics }),
+                ...(prometheusAddress !== undefined && { prometheusAddress }),
+              }),
             ...(options.log !== undefined && { log: options.log }),
             ...(options.onRolloutEvent !== undefined && { onNotify: options.onRolloutEvent }),
             ...(options.leaseTtlMs !== undefined && { leaseTtlMs: options.leaseTtlMs }),
+            notifications,
           });
     const app = await buildApp(
       {
@@ -107,6 +127,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       {
         ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
         ...(options.logger !== undefined && { logger: options.logger }),
+        ...(options.uiDir !== undefined && { uiDir: options.uiDir }),
       },
     );
     const host = options.host ?? "127.0.0.1";
@@ -126,6 +147,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       rollouts,
       async close() {
         await rollouts?.stop();
+        await notifications.close();
         await Promise.all([...platforms.values()].map((p) => p.close()));
         await app.close();
         snapshots.close();

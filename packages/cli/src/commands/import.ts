@@ -1,9 +1,21 @@
-/** `ramp import --from unleash|flagd FILE` — another product's flags in Ramp's format, on stdout. */
+/**
+ * `ramp import --from unleash|flagd|argo|flagger FILE` — another product's flags or rollouts in
+ * Ramp's format on stdout; what could not be carried over on stderr.
+ */
 import { compileFlagSet, type FlagFile, type Issue } from "@ramp/engine";
 import { importFlagd, importUnleash } from "@ramp/engine/import";
 import { stringify } from "yaml";
 import { loadFile } from "../load.js";
 import { err, fail, out, UsageError } from "../output.js";
+
+/** The Ramp-only parts of an imported rollout (see @ramp/server/rollouts ImportOptions). */
+export interface ImportRolloutOptions {
+  readonly listen?: string | undefined;
+  readonly stableUrl?: string | undefined;
+  readonly canaryUrl?: string | undefined;
+  readonly command?: string | undefined;
+  readonly version?: string | undefined;
+}
 
 export interface ImportOptions {
   readonly from: string;
@@ -11,9 +23,10 @@ export interface ImportOptions {
   readonly environment?: string | undefined;
   readonly allowUnsupported: boolean;
   readonly json: boolean;
+  readonly rollout?: ImportRolloutOptions;
 }
 
-const importers: Record<
+const flagImporters: Record<
   string,
   (doc: unknown, o: { environment?: string }) => { file: FlagFile; issues: Issue[] }
 > = {
@@ -21,10 +34,17 @@ const importers: Record<
   flagd: importFlagd,
 };
 
-export function importCommand(o: ImportOptions): void {
-  const importer = importers[o.from];
+const SOURCES = [...Object.keys(flagImporters), "argo", "flagger"];
+
+export async function importCommand(o: ImportOptions): Promise<void> {
+  if (o.from === "argo" || o.from === "flagger") {
+    // Loaded on use: the rollout model would cost every flag import its start-up time.
+    const { importRollouts } = await import("./import-rollouts.js");
+    return importRollouts(o, o.from);
+  }
+  const importer = flagImporters[o.from];
   if (importer === undefined)
-    throw new UsageError(`--from must be one of ${Object.keys(importers).join(", ")}; got '${o.from}'`);
+    throw new UsageError(`--from must be one of ${SOURCES.join(", ")}; got '${o.from}'`);
   const doc = loadFile(o.file).value;
   const { file, issues } = importer(doc, o.environment !== undefined ? { environment: o.environment } : {});
   for (const i of issues) err(`${o.file}: ${i.severity}: ${i.path}: ${i.message}`);

@@ -30,8 +30,8 @@ export interface ApplyResult {
   readonly changes: readonly Change[];
 }
 
-export type Scope = "admin" | "server" | "client";
-export const SCOPES: readonly Scope[] = ["admin", "server", "client"];
+export type Scope = "admin" | "read" | "server" | "client";
+export const SCOPES: readonly Scope[] = ["admin", "read", "server", "client"];
 
 export interface TokenInfo {
   readonly id: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { history, iso, run, snapshot, T0, TRAFFIC } from "./fixtures.shared-test.js";
+import { history, iso, run, SPEC, snapshot, T0, TRAFFIC } from "./fixtures.shared-test.js";
 import {
   formatMeasurement,
   metricLine,
@@ -125,6 +125,41 @@ describe("renderRollout", () => {
     ]);
     expect(text).toContain("    1. setWeight 10%");
     expect(text).not.toContain("\nAnalysis\n");
+  });
+
+  it("a Flagger-style analysis: its interval, failed checks against the threshold and the gate holding it", () => {
+    const flagger = {
+      ...SPEC,
+      spec: {
+        ...SPEC.spec,
+        strategy: { canary: { trafficRouting: { proxy: { listen: "127.0.0.1:4321" } } } },
+        analysis: { interval: "30s", threshold: 5, stepWeight: 10, maxWeight: 30 },
+      },
+    };
+    const s = snapshot(
+      {
+        phase: "Paused",
+        message: "waiting for confirm-promotion webhook approve: HTTP 403: not yet",
+        canaryWeight: 30,
+        flagger: {
+          revision: 2,
+          phase: "WaitingPromotion",
+          failedChecks: 2,
+          iterations: 0,
+          interval: 6,
+          stage: null,
+          intervalStartedAt: iso(0),
+          nextAt: iso(30),
+          heldBy: { type: "confirm-promotion", name: "approve", message: "HTTP 403: not yet" },
+        },
+      },
+      { runs: [] },
+    );
+    const text = renderRollout({ ...s, rollout: { ...s.rollout, spec: flagger } });
+    expect(text.split("\n").slice(0, 2)).toEqual([
+      "Rollout demo   Paused   revision 2   interval 6, failed checks 2/5, held by confirm-promotion webhook approve",
+      "  waiting for confirm-promotion webhook approve: HTTP 403: not yet",
+    ]);
   });
 
   it("says when the traffic is not measured by the server it asked", () => {

@@ -74,9 +74,20 @@ function header(s: RolloutSnapshot, time: (iso: string) => string): string[] {
     message = `${message.replace(pause.until, time(pause.until))} (${left}s left)`;
   }
   return [
-    `Rollout ${r.name}   ${r.phase}${r.aborted ? " (aborted)" : ""}   revision ${r.revision}${step}`,
+    `Rollout ${r.name}   ${r.phase}${r.aborted ? " (aborted)" : ""}   revision ${r.revision}${step}${flaggerProgress(r)}`,
     `  ${clip(message, 110)}`,
   ];
+}
+
+/** A Flagger-style analysis: its interval, failed checks against the threshold, the gate holding it. */
+function flaggerProgress(r: RolloutDetail): string {
+  const f = r.status.flagger;
+  if (f === undefined || f.revision !== r.revision || r.canaryVersion === null) return "";
+  const compiled = compileRollout(r.spec);
+  const strategy = compiled.ok ? compiled.rollout.strategy : undefined;
+  const threshold = strategy?.kind === "flagger" ? strategy.analysis.threshold : "?";
+  const held = f.heldBy === null ? "" : `, held by ${f.heldBy.type} webhook ${f.heldBy.name}`;
+  return `   interval ${f.interval}, failed checks ${f.failedChecks}/${threshold}${held}`;
 }
 
 /**

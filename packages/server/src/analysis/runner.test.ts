@@ -328,16 +328,22 @@ describe("the seed's AnalysisTemplate, run", () => {
   });
   if (!created.ok) throw new Error("seed run not created");
 
-  it("prometheus: not available yet → Error measurements, then the run is Error (Argo: provider errors are measurement errors)", async () => {
+  it("prometheus unreachable → Error measurements, then the run is Error (Argo: provider errors are measurement errors)", async () => {
+    // The seed's address, prometheus.monitoring, may take a DNS timeout to fail: a closed local port fails at once.
+    const metrics = created.run.spec.metrics.map((m) =>
+      m.provider.prometheus === undefined
+        ? m
+        : { ...m, provider: { prometheus: { ...m.provider.prometheus, address: "http://127.0.0.1:1" } } },
+    );
     const runner = new AnalysisRunner({
-      run: created.run,
+      run: { ...created.run, spec: { ...created.run.spec, metrics } },
       providers: createMetricProviderFactory(),
       clock: new FakeClock(),
     });
     const final = await runner.start();
     expect(final.status.phase).toBe("Error");
     expect(final.status.metricResults[0]?.measurements[0]?.message).toBe(
-      "prometheus: not available yet (this build runs: builtin)",
+      "prometheus: connection refused (http://127.0.0.1:1)",
     );
     expect(final.status.completedAt).toBe(iso(T0 + 40 * SECOND));
   });

@@ -27,7 +27,7 @@ function base(metric: Record<string, unknown> = {}, spec: Record<string, unknown
 }
 
 describe("the seed's AnalysisTemplate", () => {
-  it("loads unchanged, its Prometheus provider recognised though it is not available yet", () => {
+  it("loads unchanged, its Prometheus settings checked", () => {
     const t = load(parse(SEED));
     expect(t.kind).toBe("AnalysisTemplate");
     expect(t.metadata.name).toBe("success-rate");

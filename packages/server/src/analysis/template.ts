@@ -27,8 +27,8 @@ export type LoadTemplateResult =
 /**
  * Checks a parsed document and returns it typed. Placeholders (`{{args.service-name}}`) must name
  * arguments declared in `spec.args`; conditions are compiled now unless they hold a placeholder.
- * Known providers that Ramp cannot run yet (prometheus, web, job, …) load: their measurements
- * are Error until the provider exists.
+ * Known providers that Ramp cannot run yet (job, datadog, …) load: their measurements are Error
+ * until the provider exists.
  *
  * @example
  * const r = loadAnalysisTemplate(parse(readFileSync("success-rate.yaml", "utf8")));

@@ -75,7 +75,7 @@ export interface Metric {
   readonly provider: MetricProviderSpec;
 }
 
-/** Provider settings not modelled yet (they are checked when their provider lands). */
+/** A provider's settings as JSON (each provider checks its own: plugins/metrics/<provider>/config.ts). */
 export type ProviderConfig = { readonly [key: string]: JsonValue };
 
 /** Where a metric's value comes from: exactly one key. Argo's provider names, plus Ramp's `builtin`. */
@@ -83,6 +83,8 @@ export interface MetricProviderSpec {
   readonly builtin?: BuiltinMetric;
   readonly prometheus?: PrometheusMetric;
   readonly web?: ProviderConfig;
+  /** Ramp's: a command line on the server's machine (Argo's `job` needs Kubernetes). */
+  readonly command?: ProviderConfig;
   readonly job?: ProviderConfig;
   readonly kayenta?: ProviderConfig;
   readonly datadog?: ProviderConfig;
@@ -95,7 +97,7 @@ export interface MetricProviderSpec {
   readonly plugin?: ProviderConfig;
 }
 
-/** Argo's Prometheus provider settings (the provider itself comes later). */
+/** Argo's Prometheus provider settings (checked in plugins/metrics/prometheus/config.ts). */
 export interface PrometheusMetric {
   readonly address?: string;
   readonly query: string;

@@ -19,7 +19,26 @@ export function newTokenId(): string {
   return randomUUID();
 }
 
-export const SCOPES: readonly Scope[] = ["admin", "server", "client"];
+export const SCOPES: readonly Scope[] = ["admin", "read", "server", "client"];
+
+/** Scopes that reach every environment (and so are never bound to one). */
+export const UNBOUND_SCOPES: readonly Scope[] = ["admin", "read"];
+
+/**
+ * The scopes a route admits: its own (admin only when it names none), plus `read` on every GET of
+ * the admin API. Decided here from the method and path rather than route by route, so a GET added
+ * later is readable and a write never is, whatever its own list says.
+ */
+export function routeScopes(
+  method: string,
+  url: string,
+  own: readonly Scope[] | undefined,
+): readonly Scope[] {
+  const scopes = own ?? ["admin"];
+  const read = method === "GET" || method === "HEAD";
+  if (read && url.startsWith("/api/v1/")) return scopes.includes("read") ? scopes : [...scopes, "read"];
+  return read ? scopes : scopes.filter((s) => s !== "read");
+}
 
 export interface Principal {
   readonly token: TokenRow;

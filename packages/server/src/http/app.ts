@@ -4,15 +4,21 @@
  */
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
-import { TokenResolver } from "../auth/tokens.js";
+import { routeScopes, TokenResolver } from "../auth/tokens.js";
 import type { Scope } from "../store/store.js";
 import type { ServerDeps } from "./context.js";
+import { DashboardFiles, defaultUiDir } from "./dashboard.js";
 import { ApiError } from "./errors.js";
+import { documentResponses } from "./openapi-docs.js";
 import { adminRoutes } from "./routes/admin.js";
+import { dashboardApiRoutes } from "./routes/dashboard-api.js";
+import { eventRoutes } from "./routes/events.js";
 import { healthRoutes } from "./routes/health.js";
 import { ofrepRoutes } from "./routes/ofrep.js";
 import { rolloutRoutes } from "./routes/rollouts.js";
 import { sdkRoutes } from "./routes/sdk.js";
+import { heartbeatMsOf } from "./streams.js";
+import type { TrafficHistoryOptions } from "./traffic-history.js";
 
 export interface RouteInfo {
   readonly method: string;
@@ -31,6 +37,14 @@ export interface AppOptions {
   /** Largest accepted request body, bytes (default 1 MiB). */
   readonly bodyLimit?: number;
   readonly logger?: boolean;
+  /** The dashboard's built files (default: RAMP_UI_DIR, else packages/ui/dist). */
+  readonly uiDir?: string;
+  /** Heartbeat of the dashboard's event stream (default: RAMP_STREAM_HEARTBEAT_MS, else 15 s). */
+  readonly heartbeatMs?: number;
+  /** The event stream's audit poll and evaluations intervals (tests shorten them). */
+  readonly events?: { readonly auditPollMs?: number; readonly evaluationsMs?: number };
+  /** How often rollout traffic is sampled for `/traffic/series` (default 2 s; tests pass a clock too). */
+  readonly trafficSeries?: TrafficHistoryOptions;
 }
 
 export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -49,7 +63,7 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
         method,
         url: r.url,
         public: r.config?.public === true,
-        scopes: r.config?.scopes ?? ["admin"],
+        scopes: routeScopes(method, r.url, r.config?.scopes),
       });
   });
   app.decorate("routeTable", routes);
@@ -75,6 +89,7 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
       },
       security: [{ bearer: [] }, { apiKey: [] }],
     },
+    transform: documentResponses,
   });
 
   // Browsers evaluate through OFREP from other origins (the web provider): allow it, credentials by header.
@@ -103,7 +118,7 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
       throw new ApiError(401, "unauthorized", "a token is required: Authorization: Bearer <token>");
     const principal = await tokens.resolve(secret);
     if (principal === undefined) throw new ApiError(401, "unauthorized", "unknown or revoked token");
-    const allowed: readonly Scope[] = config.scopes ?? ["admin"];
+    const allowed: readonly Scope[] = routeScopes(request.method, request.routeOptions.url, config.scopes);
     if (!allowed.includes(principal.token.scope))
       throw new ApiError(
         403,
@@ -152,15 +167,18 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
     return reply.status(500).send(new ApiError(500, "internal", "internal error").toJSON());
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply
+  const ui = new DashboardFiles(options.uiDir ?? (process.env.RAMP_UI_DIR || defaultUiDir()));
+  app.setNotFoundHandler(async (request, reply) => {
+    // Client-side routes of the dashboard (`/flags/x` asking for HTML) are no API path: index.html.
+    if (await ui.fallback(request, reply)) return reply;
+    return reply
       .status(404)
-      .send(new ApiError(404, "not_found", `no route ${request.method} ${request.url}`).toJSON()),
-  );
+      .send(new ApiError(404, "not_found", `no route ${request.method} ${request.url}`).toJSON());
+  });
 
   app.get(
     "/openapi.json",
-    { config: { public: false, scopes: ["admin", "server", "client"] }, schema: { hide: true } },
+    { config: { public: false, scopes: ["admin", "read", "server", "client"] }, schema: { hide: true } },
     async () => app.swagger(),
   );
 
@@ -168,8 +186,14 @@ export async function buildApp(deps: ServerDeps, options: AppOptions = {}): Prom
   await app.register(async (scope) => adminRoutes(scope, deps, tokens));
   await app.register(async (scope) => sdkRoutes(scope, deps));
   const rollouts = deps.rollouts;
-  if (rollouts !== undefined) await app.register(async (scope) => rolloutRoutes(scope, rollouts, deps.store));
+  if (rollouts !== undefined)
+    await app.register(async (scope) => rolloutRoutes(scope, rollouts, deps.store, options.trafficSeries));
   await app.register(async (scope) => ofrepRoutes(scope, deps));
+  await app.register(async (scope) => {
+    eventRoutes(scope, deps, heartbeatMsOf(options), options.events);
+  });
+  await app.register(async (scope) => dashboardApiRoutes(scope, deps));
+  await app.register(async (scope) => ui.route(scope));
   return app;
 }
 

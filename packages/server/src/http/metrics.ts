@@ -1,6 +1,7 @@
 /** Prometheus metrics of the server (prom-client), on its own registry so tests can run several servers. */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Store } from "../store/store.js";
+import { EvaluationSeries } from "./evaluation-series.js";
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -30,7 +31,12 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
-  constructor(store: Store, projectId: () => number | undefined) {
+  /** The same evaluations over the last hour, in 10 s buckets, for the dashboard. */
+  readonly evaluationSeries: EvaluationSeries;
+
+  /** `now` is the series' clock (tests inject one). */
+  constructor(store: Store, projectId: () => number | undefined, now: () => number = Date.now) {
+    this.evaluationSeries = new EvaluationSeries(now);
     new Gauge({
       name: "flag_age_days",
       help: "Days since each flag was created (flag debt: alert on old flags).",
@@ -48,6 +54,8 @@ export class ServerMetrics {
   }
 
   recordEvaluations(environment: string, flag: string, variant: string, count: number): void {
-    if (count > 0) this.evaluations.inc({ environment, flag, variant }, count);
+    if (count <= 0) return;
+    this.evaluations.inc({ environment, flag, variant }, count);
+    this.evaluationSeries.record(environment, flag, variant, count);
   }
 }

@@ -152,6 +152,17 @@ function promoteCommand(ctx: DecisionContext, by: string): CommandRefusal | unde
     ctx.record("Resumed", `promoted${by}`);
     return undefined;
   }
+  if (strategy.kind === "flagger") {
+    // Flagger has no manual promotion: the analysis and its confirm-* webhooks decide.
+    if (user) {
+      ctx.record("Resumed", `promoted${by}`);
+      return undefined;
+    }
+    return refuse(
+      "NOTHING_TO_PROMOTE",
+      "a Flagger-style analysis promotes on its own once its checks and confirm-* webhooks pass; promoteFull skips them",
+    );
+  }
   const index = st.stepIndex ?? 0;
   const step = strategy.steps[index];
   const stepRun = ctx.runOf("step", index);
@@ -190,6 +201,7 @@ function analysisOf(ctx: DecisionContext, run: AnalysisRunState): AnalysisSpec |
     const step = strategy.steps[run.stepIndex ?? -1];
     return step?.kind === "analysis" ? step.analysis : null;
   }
+  if (strategy.kind === "flagger") return null;
   return run.kind === "prePromotion"
     ? strategy.prePromotionAnalysis
     : run.kind === "postPromotion"

@@ -4,17 +4,20 @@
  * Never throws.
  */
 import { checkStructure, type Issue, isPlainObject, UNKNOWN_FIELD } from "@ramp/engine";
+import { compileNotifications } from "../plugins/notifiers/config.js";
+import { compileRouter, proxyRouterSpec, ROUTER_KINDS } from "./compile-router.js";
 import { compileAnalysis, compileSteps, type FieldResolver, fieldResolver } from "./compile-steps.js";
 import { compileWorkload } from "./compile-workload.js";
+import { flaggerStrategy, isFlaggerAnalysis } from "./flagger-compile.js";
 import { IssueSink, joinPath } from "./issues.js";
 import {
   type BlueGreenStrategy,
   type CanaryStrategy,
   DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS,
   DEFAULT_SCALE_DOWN_DELAY_SECONDS,
-  type ProxyRouter,
   type RolloutSpec,
   type RolloutStrategy,
+  type RouterSpec,
 } from "./rollout.js";
 import { type RolloutDocument, type RolloutSpecDocument, rolloutDocument, VERSION_NAME } from "./spec.js";
 
@@ -29,7 +32,6 @@ export type CompileRolloutResult =
 
 const OTHER_ROUTERS = [
   "istio",
-  "nginx",
   "smi",
   "alb",
   "ambassador",
@@ -66,6 +68,11 @@ export function compileRollout(doc: unknown): CompileRolloutResult {
     spec.workload === undefined || sink.malformed("spec.workload")
       ? null
       : compileWorkload(spec.workload, "spec.workload", sink);
+  const notes =
+    spec.notifications === undefined || sink.malformed("spec.notifications")
+      ? undefined
+      : compileNotifications(spec.notifications, "spec.notifications");
+  if (notes !== undefined) sink.list.push(...notes.issues);
   if (spec.workload === undefined) {
     sink.warn(
       "spec.workload",
@@ -98,6 +105,7 @@ export function compileRollout(doc: unknown): CompileRolloutResult {
       replicas: spec.replicas ?? 1,
       strategy,
       workload,
+      ...(notes !== undefined && notes.notifications.length > 0 && { notifications: notes.notifications }),
     },
   };
 }
@@ -157,7 +165,17 @@ function compileStrategy(
     sink.error("spec.strategy", "has both canary and blueGreen; a rollout uses one strategy");
     return undefined;
   }
-  if (canary !== undefined) return compileCanary(canary, "spec.strategy.canary", sink, resolve);
+  const flagger = isFlaggerAnalysis(spec.analysis) && !sink.malformed("spec.analysis");
+  if (canary !== undefined) {
+    const compiled = compileCanary(canary, "spec.strategy.canary", sink, resolve);
+    return flagger ? flaggerStrategy(spec, canary, compiled, sink) : compiled;
+  }
+  if (flagger)
+    sink.error(
+      "spec.analysis",
+      "Flagger's analysis drives a canary: it needs strategy.canary with trafficRouting, not blueGreen",
+      { suggestion: "for blue/green the Flagger way, use strategy.canary and analysis.iterations" },
+    );
   if (blueGreen !== undefined) return compileBlueGreen(blueGreen, "spec.strategy.blueGreen", sink, resolve);
   sink.error("spec.strategy", "needs canary or blueGreen", {
     expected: "canary: { steps: [...] } or blueGreen: {...}",
@@ -195,7 +213,7 @@ function compileCanary(
   }
   const routingPath = joinPath(path, "trafficRouting");
   const routing = doc.trafficRouting;
-  let router: ProxyRouter | undefined;
+  let router: RouterSpec | undefined;
   if (routing === undefined) {
     sink.error(routingPath, "is required: Ramp splits traffic with its proxy, not by replica counts", {
       suggestion: 'add trafficRouting: { proxy: { listen: "127.0.0.1:8080" } }',
@@ -204,17 +222,21 @@ function compileCanary(
     for (const other of OTHER_ROUTERS) {
       if (routing[other] === undefined) continue;
       sink.error(joinPath(routingPath, other), `the ${other} traffic router is not in Ramp yet`, {
-        suggestion: 'route with trafficRouting.proxy: { listen: "127.0.0.1:8080" }',
+        suggestion: 'route with trafficRouting.proxy: { listen: "127.0.0.1:8080" }, nginx or haproxy',
       });
     }
     if (routing.maxTrafficWeight !== undefined) {
       sink.error(
         joinPath(routingPath, "maxTrafficWeight"),
-        "is only for the nginx and plugin routers; weights are 0–100",
+        "is not supported: Ramp's setWeight is a percentage (0–100, in steps of 0.1)",
+        { suggestion: "remove it and write each setWeight as a percentage" },
       );
     }
-    if (routing.proxy !== undefined) router = proxyRouter(routing.proxy);
-    else if (OTHER_ROUTERS.every((o) => routing[o] === undefined)) {
+    router = compileRouter(routing, routingPath, sink, doc.steps ?? [], joinPath(path, "steps"));
+    if (
+      ROUTER_KINDS.every((k) => routing[k] === undefined) &&
+      OTHER_ROUTERS.every((o) => routing[o] === undefined)
+    ) {
       sink.error(routingPath, "names no router", { suggestion: 'add proxy: { listen: "127.0.0.1:8080" }' });
     }
   }
@@ -289,12 +311,6 @@ function compileBlueGreen(
     scaleDownDelaySeconds: doc.scaleDownDelaySeconds ?? DEFAULT_SCALE_DOWN_DELAY_SECONDS,
     abortScaleDownDelaySeconds: doc.abortScaleDownDelaySeconds ?? DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS,
     previewReplicaCount: doc.previewReplicaCount ?? null,
-    router: proxy === undefined ? null : proxyRouter(proxy),
+    router: proxy === undefined ? null : proxyRouterSpec(proxy),
   };
-}
-
-function proxyRouter(
-  proxy: NonNullable<NonNullable<CanaryDocument["trafficRouting"]>["proxy"]>,
-): ProxyRouter {
-  return { kind: "proxy", listen: proxy.listen, sticky: proxy.sticky ?? null };
 }

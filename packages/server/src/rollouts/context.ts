@@ -33,6 +33,14 @@ export interface Observations {
    * before the next step (or the promotion) begins. Undefined: the shell does not report it.
    */
   readonly routedWeight?: number;
+  /** Answers to the webhook calls the last decisions asked for, by call id; absent: not answered yet. */
+  readonly webhooks?: Readonly<Record<string, WebhookOutcome>>;
+}
+
+/** A webhook's answer: passed (HTTP 200–202, as Flagger counts it) or not, with what it said. */
+export interface WebhookOutcome {
+  readonly passed: boolean;
+  readonly message: string;
 }
 
 export type Draft = { -readonly [K in keyof RolloutStatus]: RolloutStatus[K] };
@@ -266,5 +274,7 @@ export function describeKind(kind: AnalysisRunKind, stepIndex: number | null): s
       return "pre-promotion";
     case "postPromotion":
       return "post-promotion";
+    case "iteration":
+      return `interval ${stepIndex ?? 0}`;
   }
 }

@@ -6,6 +6,7 @@
 import { murmur3 } from "@ramp/engine";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { WebhookCall, WebhookOutcome } from "./decide.js";
 import { specOf } from "./fixtures.shared-test.js";
 import type { RolloutSpec } from "./rollout.js";
 import { type RunInfo, type RunOutcome, type SimulationResult, simulate } from "./simulator.shared-test.js";
@@ -90,7 +91,77 @@ const blueGreenRollout = fc
     }),
   );
 
-const rollout = fc.oneof({ weight: 3, arbitrary: canaryRollout }, { weight: 1, arbitrary: blueGreenRollout });
+const hook = (name: string, type: string) => ({ name, type, url: `http://hooks.test/${name}` });
+/** Flagger-shaped analyses: every mode, every webhook type, a threshold from 1 to 4. */
+const flaggerRollout = fc
+  .record({
+    mode: fc.constantFrom("stepWeight", "stepWeights", "blueGreen", "abTesting"),
+    stepWeight: fc.integer({ min: 5, max: 60 }),
+    maxWeight: fc.option(fc.integer({ min: 10, max: 100 }), { nil: undefined }),
+    stepWeightPromotion: fc.constantFrom(0, 0, 25, 40),
+    iterations: fc.integer({ min: 1, max: 4 }),
+    mirror: fc.boolean(),
+    threshold: fc.integer({ min: 1, max: 4 }),
+    interval: fc.constantFrom(30, 60, 90),
+    hooks: fc.subarray([
+      "confirm-rollout",
+      "pre-rollout",
+      "rollout",
+      "confirm-traffic-increase",
+      "confirm-promotion",
+      "rollback",
+      "post-rollout",
+      "event",
+    ]),
+    replicas: fc.integer({ min: 1, max: 3 }),
+  })
+  .map((r) =>
+    specOf({
+      replicas: r.replicas,
+      version: "v1",
+      strategy: {
+        canary: { trafficRouting: { proxy: { listen: "127.0.0.1:8080" } }, scaleDownDelaySeconds: 30 },
+      },
+      analysis: {
+        interval: r.interval,
+        threshold: r.threshold,
+        ...(r.mode === "stepWeight" && {
+          stepWeight: r.stepWeight,
+          mirror: r.mirror,
+          ...(r.maxWeight !== undefined && { maxWeight: r.maxWeight }),
+        }),
+        ...(r.mode === "stepWeights" && { stepWeights: [r.stepWeight, r.stepWeight + 20] }),
+        ...(r.mode === "blueGreen" && { iterations: r.iterations, mirror: r.mirror }),
+        ...(r.mode === "abTesting" && {
+          iterations: r.iterations,
+          match: [{ headers: { "x-canary": { exact: "1" } } }],
+        }),
+        ...(r.mode !== "blueGreen" &&
+          r.stepWeightPromotion > 0 && { stepWeightPromotion: r.stepWeightPromotion }),
+        metrics: [{ name: "request-success-rate", thresholdRange: { min: 99 } }],
+        webhooks: r.hooks.map((type) => hook(type.replace(/-/g, ""), type)),
+      },
+    }),
+  );
+
+const rollout = fc.oneof(
+  { weight: 3, arbitrary: canaryRollout },
+  { weight: 1, arbitrary: blueGreenRollout },
+  { weight: 2, arbitrary: flaggerRollout },
+);
+
+/**
+ * Each webhook's answer, fixed by the seed and the call id: gates say no now and then but yes from
+ * the 8th interval on (so every rollout ends), rollback webhooks rarely ask for a rollback.
+ */
+function webhookAnswers(seed: number) {
+  return (call: WebhookCall): WebhookOutcome => {
+    const h = murmur3(`${seed}:${call.id}`);
+    const interval = Number(/-i(\d+)-/.exec(call.id)?.[1] ?? 0);
+    const passed = call.webhook.type === "rollback" ? h % 11 === 0 : interval >= 8 || h % 3 !== 0;
+    return { passed, message: passed ? "HTTP 200" : "HTTP 403" };
+  };
+}
 
 /**
  * Each run's fate, fixed by the seed and its id. A repeated attempt succeeds, so every rollout ends.
@@ -139,6 +210,7 @@ function run(
     status: base.status,
     world: base.world,
     outcome: outcomes(seed, steadyBackground),
+    webhook: webhookAnswers(seed),
     command: promoteWhenStuck,
     crashAt: (tick) => crashAt.has(tick),
     restartAfterTicks,
@@ -167,6 +239,13 @@ function timeless(status: RolloutStatus) {
     analysisRuns: status.analysisRuns.map((r) => ({ ...r, startedAt: "t" })),
     teardowns: status.teardowns.map((t) => t.version),
     history: status.history.map(({ at: _at, ...rest }) => rest),
+    ...(status.flagger !== undefined && {
+      flagger: {
+        ...status.flagger,
+        intervalStartedAt: "t",
+        nextAt: status.flagger.nextAt === null ? null : "t",
+      },
+    }),
   };
 }
 

@@ -29,12 +29,22 @@ import { progressBlueGreen } from "./blue-green.js";
 import { progressCanary } from "./canary.js";
 import { applyCommand, type CommandRefusal, type RolloutCommand } from "./commands.js";
 import { DecisionContext, isCompleted, type Observations, TEARDOWN_RETENTION_MS } from "./context.js";
+import { progressFlagger } from "./flagger.js";
+import { flaggerEffects, type LoadTest, type WebhookCall } from "./flagger-effects.js";
 import type { AnalysisTemplateRef, HeaderRoute, MirrorRoute, RolloutSpec } from "./rollout.js";
-import type { AnalysisArg, AnalysisRunKind, RolloutEvent, RolloutPhase, RolloutStatus } from "./status.js";
+import type {
+  AnalysisArg,
+  AnalysisRunKind,
+  AnalysisRunState,
+  RolloutEvent,
+  RolloutPhase,
+  RolloutStatus,
+} from "./status.js";
 import { requestVersion, restartRevision, stepsHash } from "./transitions.js";
 
 export type { CommandRefusal, RefusalCode, RolloutCommand } from "./commands.js";
-export type { Observations } from "./context.js";
+export type { Observations, WebhookOutcome } from "./context.js";
+export type { LoadTest, WebhookCall, WebhookPayload } from "./flagger-effects.js";
 
 /** Desired state for the shell to reconcile, idempotently. */
 export type Effect =
@@ -63,8 +73,14 @@ export type Effect =
       readonly args: readonly AnalysisArg[];
       readonly dryRun: readonly { readonly metricName: string }[];
       readonly measurementRetention: readonly { readonly metricName: string; readonly limit: number }[];
+      /** A Flagger-style interval's metric checks: the shell builds the run's metrics from these. */
+      readonly checks?: AnalysisRunState["checks"];
     }
   | { readonly kind: "terminateAnalysis"; readonly runId: string }
+  /** Flagger-style analysis: a webhook call (awaited ones are re-sent until answered; same id, one call). */
+  | WebhookCall
+  /** Flagger-style analysis: Ramp's load generator runs against the canary while this is wanted. */
+  | LoadTest
   /** Tear `version` down at `at` (now, if that has passed): the platform's delayed teardown. */
   | { readonly kind: "teardown"; readonly version: string; readonly at: string }
   | { readonly kind: "notify"; readonly event: RolloutEvent; readonly message: string; readonly seq: number }
@@ -99,10 +115,14 @@ export function decide(
   const refused = command === undefined ? undefined : applyCommand(ctx, command);
   const strategy = spec.strategy;
   // Each pass makes one transition; a step cannot be entered twice, so this ends well before the bound.
-  const bound = 4 * (strategy.kind === "canary" ? strategy.steps.length : 5) + 20;
+  const bound = 4 * (strategy.kind === "canary" ? strategy.steps.length : 10) + 20;
   for (let i = 0; i < bound; i++) {
     const moved =
-      strategy.kind === "canary" ? progressCanary(ctx, strategy) : progressBlueGreen(ctx, strategy);
+      strategy.kind === "canary"
+        ? progressCanary(ctx, strategy)
+        : strategy.kind === "flagger"
+          ? progressFlagger(ctx, strategy)
+          : progressBlueGreen(ctx, strategy);
     if (!moved) break;
   }
   const [phase, message] = phaseOf(ctx);
@@ -144,6 +164,9 @@ function phaseOf(ctx: DecisionContext): [RolloutPhase, string] {
   if (ctx.hasPause("UserPause")) return ["Paused", "UserPause: paused by a user; resume continues"];
   const pause = st.pauseConditions[0];
   if (pause !== undefined) return ["Paused", `${pause.reason}: ${ctx.waiting ?? "waiting"}`];
+  const held = st.flagger?.revision === st.revision ? st.flagger.heldBy : null;
+  if (st.canaryVersion !== null && held !== null && held !== undefined)
+    return ["Paused", `waiting for ${held.type} webhook ${held.name}: ${held.message}`];
   if (st.canaryVersion !== null) return ["Progressing", ctx.waiting ?? `rolling out ${st.canaryVersion}`];
   if (st.stableVersion === null) return ["Progressing", "no version yet"];
   if (!ctx.stableReady()) {
@@ -155,6 +178,7 @@ function phaseOf(ctx: DecisionContext): [RolloutPhase, string] {
 function effectsOf(ctx: DecisionContext): Effect[] {
   const { st, spec, now } = ctx;
   const effects: Effect[] = [];
+  const flagger = flaggerEffects(ctx);
   // An aborted canary keeps running only with abortScaleDownDelaySeconds 0, and never gets traffic.
   const keepAborted = spec.strategy.abortScaleDownDelaySeconds === 0;
   const running =
@@ -173,7 +197,7 @@ function effectsOf(ctx: DecisionContext): Effect[] {
       stableVersion: st.stableVersion,
       canaryVersion: routed,
       weight: routed === null ? 0 : st.canaryWeight,
-      headerRoutes: routed === null ? [] : st.headerRoutes,
+      headerRoutes: routed === null ? [] : [...st.headerRoutes, ...flagger.headerRoutes],
       mirrorRoutes: routed === null ? [] : st.mirrorRoutes,
     });
   }
@@ -187,16 +211,20 @@ function effectsOf(ctx: DecisionContext): Effect[] {
       args: run.args,
       dryRun: run.dryRun,
       measurementRetention: run.measurementRetention,
+      ...(run.checks !== undefined && { checks: run.checks }),
     });
   }
+  effects.push(...flagger.calls, ...flagger.loadTests);
   for (const runId of ctx.terminated) effects.push({ kind: "terminateAnalysis", runId });
   for (const t of st.teardowns) effects.push({ kind: "teardown", version: t.version, at: t.at });
   for (const entry of ctx.notifications) {
     effects.push({ kind: "notify", event: entry.event, message: entry.message, seq: entry.seq });
   }
-  const deadlines = [...st.pauseConditions.map((p) => p.until), ...st.teardowns.map((t) => t.at)].filter(
-    (at): at is string => at !== null && Date.parse(at) > now.getTime(),
-  );
+  const deadlines = [
+    ...st.pauseConditions.map((p) => p.until),
+    ...st.teardowns.map((t) => t.at),
+    ...(st.canaryVersion !== null && st.flagger !== undefined ? [st.flagger.nextAt] : []),
+  ].filter((at): at is string => at !== null && Date.parse(at) > now.getTime());
   if (deadlines.length > 0) {
     const at = deadlines.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
     effects.push({ kind: "wakeAt", at });

@@ -6,6 +6,7 @@ export { loadAnalysisTemplate } from "../analysis/template.js";
 export type { AnalysisRun, Measurement, MetricResult } from "../analysis/types.js";
 export { describeStep } from "./canary.js";
 export { compileRollout } from "./compile.js";
+export * from "./import/index.js";
 export { type LoadRolloutsResult, type LocatedIssue, parseRollouts } from "./load.js";
 export type { CanaryStep, RolloutSpec } from "./rollout.js";
 export type {

@@ -2,6 +2,8 @@
  * A Rollout after compile.ts: defaults filled in, durations in seconds, every step a tagged variant.
  * This is what decide() reads; it is plain JSON, like the status it produces.
  */
+import type { NotifierConfig } from "../plugins/notifiers/config.js";
+import type { FlaggerAnalysis } from "./flagger-types.js";
 import type { ProxyRouting } from "./spec.js";
 
 export interface AnalysisTemplateRef {
@@ -80,18 +82,48 @@ export type CanaryStep =
 
 export type CanaryStepKind = CanaryStep["kind"];
 
-export interface ProxyRouter {
+export interface ProxyRouterSpec {
   readonly kind: "proxy";
   readonly listen: string;
   readonly sticky: ProxyRouting["sticky"] | null;
 }
+
+/** A shell command: an argv list, or a string run by /bin/sh -c. */
+export type CommandSpec = readonly string[] | string;
+
+/** nginx off Kubernetes: Ramp rewrites `configFile` (an upstream and a map) and reloads nginx. */
+export interface NginxRouterSpec {
+  readonly kind: "nginx";
+  readonly configFile: string;
+  /** The upstream's name; null: the rollout's name. */
+  readonly upstream: string | null;
+  readonly reload: CommandSpec;
+  readonly test: CommandSpec;
+  /** An access log in Ramp's format, read for per-version metrics; null: no metrics. */
+  readonly accessLog: string | null;
+}
+
+/** HAProxy: weights, addresses and header routes through its runtime API, no reload. */
+export interface HaproxyRouterSpec {
+  readonly kind: "haproxy";
+  /** "unix:/path/to/sock" or "host:port". */
+  readonly runtimeApi: string;
+  readonly backend: string;
+  readonly stableServer: string;
+  readonly canaryServer: string;
+  /** The map file the backend's `use-server` rule reads header routes from; null: no header routes. */
+  readonly headerMap: string | null;
+}
+
+/** Which data plane a rollout's traffic goes through (`trafficRouting`). */
+export type RouterSpec = ProxyRouterSpec | NginxRouterSpec | HaproxyRouterSpec;
 
 export interface CanaryStrategy {
   readonly kind: "canary";
   readonly steps: readonly CanaryStep[];
   readonly canaryService: string | null;
   readonly stableService: string | null;
-  readonly router: ProxyRouter;
+  readonly router: RouterSpec;
   readonly background: BackgroundAnalysisSpec | null;
   /** Seconds between promotion and the teardown of the previous stable (default 30). */
   readonly scaleDownDelaySeconds: number;
@@ -112,10 +144,24 @@ export interface BlueGreenStrategy {
   readonly abortScaleDownDelaySeconds: number;
   /** Replicas of the preview before promotion; null runs spec.replicas from the start. */
   readonly previewReplicaCount: number | null;
-  readonly router: ProxyRouter | null;
+  readonly router: ProxyRouterSpec | null;
 }
 
-export type RolloutStrategy = CanaryStrategy | BlueGreenStrategy;
+/**
+ * A canary whose steps Flagger's analysis computes (spec.analysis holds Flagger's CanaryAnalysis):
+ * weights, checks and webhook gates every interval instead of a list of steps.
+ */
+export interface FlaggerStrategy {
+  readonly kind: "flagger";
+  readonly analysis: FlaggerAnalysis;
+  readonly canaryService: string | null;
+  readonly stableService: string | null;
+  readonly router: CanaryStrategy["router"];
+  readonly scaleDownDelaySeconds: number;
+  readonly abortScaleDownDelaySeconds: number;
+}
+
+export type RolloutStrategy = CanaryStrategy | BlueGreenStrategy | FlaggerStrategy;
 
 export interface WorkloadVersion {
   readonly env: Readonly<Record<string, string>>;
@@ -147,6 +193,8 @@ export interface RolloutSpec {
   readonly replicas: number;
   readonly strategy: RolloutStrategy;
   readonly workload: Workload | null;
+  /** spec.notifications (Ramp extension), events filled in; absent or empty: only server-wide notifiers. */
+  readonly notifications?: readonly NotifierConfig[];
 }
 
 export const DEFAULT_SCALE_DOWN_DELAY_SECONDS = 30;

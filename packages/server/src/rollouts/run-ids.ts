@@ -4,7 +4,7 @@
  */
 import type { AnalysisRunKind } from "./status.js";
 
-const PURPOSE: Record<Exclude<AnalysisRunKind, "step">, string> = {
+const PURPOSE: Record<Exclude<AnalysisRunKind, "step" | "iteration">, string> = {
   background: "background",
   prePromotion: "pre",
   postPromotion: "post",
@@ -17,13 +17,18 @@ export function analysisRunId(
   stepIndex: number | null,
   attempt: number,
 ): string {
-  const purpose = kind === "step" ? `step${stepIndex ?? 0}` : PURPOSE[kind];
+  const purpose =
+    kind === "step"
+      ? `step${stepIndex ?? 0}`
+      : kind === "iteration"
+        ? `check${stepIndex ?? 0}`
+        : PURPOSE[kind];
   return `${rollout}-r${revision}-${purpose}${attempt > 1 ? `-a${attempt}` : ""}`;
 }
 
 /** The revision of `rollout` that made the run named `id`, or undefined when another rollout made it. */
 export function revisionOfRun(rollout: string, id: string): number | undefined {
   if (!id.startsWith(`${rollout}-r`)) return undefined;
-  const m = /^(\d+)-(?:step\d+|background|pre|post)(?:-a\d+)?$/.exec(id.slice(rollout.length + 2));
+  const m = /^(\d+)-(?:step\d+|check\d+|background|pre|post)(?:-a\d+)?$/.exec(id.slice(rollout.length + 2));
   return m?.[1] === undefined ? undefined : Number(m[1]);
 }

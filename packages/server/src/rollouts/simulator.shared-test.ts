@@ -4,7 +4,14 @@
  * like the I/O loop would (decide, persist, apply, and decide again at once while the status
  * changes), and can crash between persisting a decision and applying its effects.
  */
-import { type DecideResult, decide, type Effect, type RolloutCommand } from "./decide.js";
+import {
+  type DecideResult,
+  decide,
+  type Effect,
+  type RolloutCommand,
+  type WebhookCall,
+  type WebhookOutcome,
+} from "./decide.js";
 import type { RolloutSpec } from "./rollout.js";
 import { type AnalysisPhase, type AnalysisRunState, initialStatus, type RolloutStatus } from "./status.js";
 
@@ -43,6 +50,8 @@ export interface Scenario {
   readonly status?: RolloutStatus;
   /** Carry on from a previous world (same deployments, runs, clock). */
   readonly world?: World;
+  /** How a webhook answers a call (default: passed); "pending" leaves it unanswered for now. */
+  readonly webhook?: (call: WebhookCall, tick: number) => WebhookOutcome | "pending";
 }
 
 interface WorldRun extends RunInfo {
@@ -59,6 +68,10 @@ export interface World {
   route: RouteEffect | null;
   readonly notifications: Extract<Effect, { kind: "notify" }>[];
   readonly tornDown: string[];
+  /** Every webhook call made, in order (one per id), with the tick it was first asked for. */
+  readonly calls: { readonly call: WebhookCall; readonly tick: number }[];
+  /** Load tests wanted by the last applied decision. */
+  loadTests: string[];
 }
 
 export interface Step {
@@ -88,6 +101,8 @@ export function newWorld(start = new Date("2025-01-01T00:00:00Z")): World {
     route: null,
     notifications: [],
     tornDown: [],
+    calls: [],
+    loadTests: [],
   };
 }
 
@@ -151,8 +166,14 @@ export function simulate(scenario: Scenario): SimulationResult {
           break;
         case "wakeAt":
           break;
+        case "callWebhook":
+          if (!world.calls.some((c) => c.call.id === e.id)) world.calls.push({ call: e, tick: world.tick });
+          break;
+        case "loadTest":
+          break;
       }
     }
+    world.loadTests = effects.filter((e) => e.kind === "loadTest").map((e) => e.id);
   };
 
   const observe = (s: RolloutStatus) => {
@@ -167,10 +188,17 @@ export function simulate(scenario: Scenario): SimulationResult {
       const o = outcome(run);
       analysis[run.id] = o === "forever" || world.tick - run.startedTick < o.afterTicks ? "Running" : o.phase;
     }
+    const webhooks: Record<string, WebhookOutcome> = {};
+    for (const { call } of world.calls) {
+      if (!call.awaited) continue;
+      const answer = scenario.webhook?.(call, world.tick) ?? { passed: true, message: "HTTP 200" };
+      if (answer !== "pending") webhooks[call.id] = answer;
+    }
     return {
       canaryReady: ready(s.canaryVersion, s.canaryReplicas),
       stableReady: ready(s.stableVersion, scenario.spec.replicas),
       analysis,
+      webhooks,
     };
   };
 

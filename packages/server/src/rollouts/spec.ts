@@ -4,7 +4,9 @@
  * and the structural validator; compile.ts adds the checks a schema cannot say.
  */
 import { type Static, t, toJsonSchema } from "@ramp/engine";
+import { notificationsSchema } from "../plugins/notifiers/config.js";
 import { DURATION_HINT, DURATION_PATTERN } from "./duration.js";
+import { rolloutSpecAnalysis } from "./flagger-spec.js";
 
 export const API_VERSIONS = ["argoproj.io/v1alpha1", "ramp.dev/v1alpha1"] as const;
 
@@ -130,12 +132,69 @@ export const proxyRouting = t.object(
 
 const otherRouter = (name: string) => t.json({ description: `Argo's ${name} router (not in Ramp yet).` });
 
+const routerCommand = (description: string) =>
+  t.union([t.string({ minLength: 1 }), t.array(t.string(), { minItems: 1 })], "a string or a list", {
+    description,
+  });
+const onKubernetesOnly = (what: string) =>
+  t.json({
+    description: `Argo's ${what} (ingress-nginx on Kubernetes): accepted, no effect off Kubernetes.`,
+  });
+
+/** nginx off Kubernetes (docs/routers.md): Ramp rewrites one included file and reloads nginx. */
+export const nginxRouting = t.object(
+  {
+    configFile: t.string({
+      minLength: 1,
+      description: "The file Ramp owns and rewrites (an upstream and a map); your nginx.conf includes it.",
+    }),
+    upstream: t.string({
+      pattern: "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$",
+      patternHint: "an nginx upstream name: letters, digits, '_', '.', '-'",
+      description: "The upstream's name (default: the rollout's name).",
+    }),
+    reload: routerCommand("Reloads nginx gracefully (default: nginx -s reload)."),
+    test: routerCommand("Checks nginx's configuration (default: nginx -t)."),
+    accessLog: t.string({
+      minLength: 1,
+      description:
+        "An access log written with Ramp's log format (log_format ramp_<upstream>): per-version metrics for the builtin provider.",
+    }),
+    stableIngress: t.string({ description: "Argo's stable Ingress: accepted, no effect off Kubernetes." }),
+    annotationPrefix: onKubernetesOnly("annotation prefix"),
+    additionalIngressAnnotations: onKubernetesOnly("canary Ingress annotations"),
+    additionalStableIngressAnnotations: onKubernetesOnly("stable Ingress annotations"),
+    canaryIngress: onKubernetesOnly("canary Ingress settings"),
+    stableIngresses: onKubernetesOnly("stable Ingresses"),
+  },
+  ["configFile"],
+);
+
+/** Ramp extension (Argo has no HAProxy router): weights and routes through HAProxy's runtime API. */
+export const haproxyRouting = t.object(
+  {
+    runtimeApi: t.string({
+      pattern: "^(unix:/.+|(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):\\d{1,5})$",
+      patternHint: 'a stats socket: "unix:/run/haproxy/admin.sock" or "127.0.0.1:9999"',
+    }),
+    backend: nonEmpty,
+    stableServer: t.string({ minLength: 1, description: 'The stable server slot (default "stable").' }),
+    canaryServer: t.string({ minLength: 1, description: 'The canary server slot (default "canary").' }),
+    headerMap: t.string({
+      minLength: 1,
+      description: "The map file your backend's use-server rule reads; needed for setHeaderRoute.",
+    }),
+  },
+  ["runtimeApi", "backend"],
+);
+
 const trafficRouting = t.object({
   proxy: proxyRouting,
+  nginx: nginxRouting,
+  haproxy: haproxyRouting,
   managedRoutes: t.array(t.object({ name: nonEmpty }, ["name"])),
   maxTrafficWeight: t.number({ minimum: 1 }),
   istio: otherRouter("Istio"),
-  nginx: otherRouter("NGINX"),
   smi: otherRouter("SMI"),
   alb: otherRouter("AWS ALB"),
   ambassador: otherRouter("Ambassador"),
@@ -237,6 +296,7 @@ export const rolloutSpecSchema = t.object(
     }),
     version: { ...version, description: "Ramp extension: the version to roll out (default: the image tag)." },
     workload,
+    notifications: notificationsSchema,
     strategy: t.object({ canary: canaryStrategy, blueGreen: blueGreenStrategy }),
     minReadySeconds: accepted("Seconds a pod must be ready."),
     revisionHistoryLimit: accepted("Old ReplicaSets kept."),
@@ -246,7 +306,7 @@ export const rolloutSpecSchema = t.object(
     restartAt: accepted("Restart time."),
     rollbackWindow: accepted("Rollback window."),
     workloadRef: t.json({ description: "Argo's workload reference (not supported by Ramp)." }),
-    analysis: accepted("AnalysisRun history limits."),
+    analysis: rolloutSpecAnalysis,
   },
   ["strategy"],
 );
@@ -279,6 +339,8 @@ export type StringMatch = Static<typeof stringMatch>;
 export type TemplateRef = Static<typeof templateRef>;
 export type WorkloadDocument = Static<typeof workload>;
 export type ProxyRouting = Static<typeof proxyRouting>;
+export type NginxRouting = Static<typeof nginxRouting>;
+export type HaproxyRouting = Static<typeof haproxyRouting>;
 
 /** The JSON Schema (draft 2020-12) of a Rollout document. */
 export function rolloutJsonSchema(): Record<string, unknown> {

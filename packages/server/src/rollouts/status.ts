@@ -2,6 +2,7 @@
  * What the rollout controller persists about one Rollout: plain JSON, written whole by the I/O loop
  * in the same transaction as its history, so a restart resumes from exactly what was decided.
  */
+import type { FlaggerMetric } from "./flagger-types.js";
 import type { AnalysisTemplateRef, HeaderRoute, MirrorRoute } from "./rollout.js";
 
 /** Argo's RolloutPhase: a closed set. */
@@ -41,7 +42,14 @@ export const ANALYSIS_PHASES = [
 export type AnalysisPhase = (typeof ANALYSIS_PHASES)[number];
 
 /** Which part of the rollout wants a run. */
-export const ANALYSIS_RUN_KINDS = ["step", "background", "prePromotion", "postPromotion"] as const;
+/** `iteration`: the metric checks of one interval of a Flagger-style analysis. */
+export const ANALYSIS_RUN_KINDS = [
+  "step",
+  "background",
+  "prePromotion",
+  "postPromotion",
+  "iteration",
+] as const;
 export type AnalysisRunKind = (typeof ANALYSIS_RUN_KINDS)[number];
 
 export interface AnalysisArg {
@@ -54,7 +62,7 @@ export interface AnalysisRunState {
   /** Unique per rollout, revision, purpose and attempt, e.g. `payment-service-r3-step2`. */
   readonly id: string;
   readonly kind: AnalysisRunKind;
-  /** The canary step that wants it (kind "step"), else null. */
+  /** The canary step that wants it (kind "step"), the interval number (kind "iteration"), else null. */
   readonly stepIndex: number | null;
   /** 1, then 2… when a run is repeated after an Inconclusive result was resumed. */
   readonly attempt: number;
@@ -64,6 +72,8 @@ export interface AnalysisRunState {
   readonly measurementRetention: readonly { readonly metricName: string; readonly limit: number }[];
   readonly startedAt: string;
   readonly phase: AnalysisPhase;
+  /** Kind "iteration": the Flagger metrics the run measures (the shell builds its metrics from them). */
+  readonly checks?: readonly FlaggerMetric[];
 }
 
 /** A version to tear down at a persisted deadline (Argo's scale-down-deadline annotation). */
@@ -100,6 +110,10 @@ export const ROLLOUT_EVENTS = [
   "Promoted",
   /** Back to the stable version at once (undo, or the stable version set again), not an abort. */
   "RolledBack",
+  /** Flagger-style analysis: an interval's checks failed (counted toward the threshold). */
+  "CheckFailed",
+  /** Flagger-style analysis: a confirm-* webhook holds the rollout. */
+  "WebhookHeld",
 ] as const;
 export type RolloutEvent = (typeof ROLLOUT_EVENTS)[number];
 
@@ -153,6 +167,58 @@ export interface RolloutStatus {
   readonly blueGreenStage: BlueGreenStage | null;
   /** Append-only record of transitions. */
   readonly history: readonly HistoryEntry[];
+  /** Flagger-style analysis of the current (or last) revision; absent for other strategies. */
+  readonly flagger?: FlaggerStatus;
+}
+
+/**
+ * Flagger's canary phases as Ramp runs them: Waiting (for confirm-rollout), Progressing,
+ * WaitingPromotion (confirm-promotion holds), Promoting (stepWeightPromotion), Succeeded, Failed.
+ */
+export const FLAGGER_PHASES = [
+  "Waiting",
+  "Progressing",
+  "WaitingPromotion",
+  "Promoting",
+  "Succeeded",
+  "Failed",
+] as const;
+export type FlaggerPhase = (typeof FLAGGER_PHASES)[number];
+
+/**
+ * Where one interval of the analysis is: each stage waits for its webhook answers (or its run)
+ * before the next; the calls of a stage are named by the interval number, so none is made twice
+ * for one decision.
+ */
+export const FLAGGER_STAGES = [
+  "confirm-rollout",
+  "rollback",
+  "pre-rollout",
+  "rollout",
+  "metrics",
+  "confirm-traffic-increase",
+  "confirm-promotion",
+] as const;
+export type FlaggerStage = (typeof FLAGGER_STAGES)[number];
+
+export interface FlaggerStatus {
+  /** The revision this analysis belongs to: a new revision starts a fresh one. */
+  readonly revision: number;
+  readonly phase: FlaggerPhase;
+  /** Failed checks of this revision: never reset while it runs (Flagger's status.failedChecks). */
+  readonly failedChecks: number;
+  /** Flagger's status.iterations (blue/green and A/B). */
+  readonly iterations: number;
+  /** Intervals started in this revision; names the calls and the run of the current one. */
+  readonly interval: number;
+  /** The stage of the interval in progress; null between intervals. */
+  readonly stage: FlaggerStage | null;
+  /** When the interval in progress started (its successor starts one analysis interval later). */
+  readonly intervalStartedAt: string | null;
+  /** When the next interval starts (a persisted deadline). */
+  readonly nextAt: string | null;
+  /** The gate holding the rollout, for `ramp rollouts get` and the dashboard. */
+  readonly heldBy: { readonly type: string; readonly name: string; readonly message: string } | null;
 }
 
 /** The status of a rollout decide() has never seen: the first decision deploys the spec's version. */

@@ -149,7 +149,7 @@ export function abort(ctx: DecisionContext, message: string): void {
   if (ctx.spec.strategy.kind === "canary") {
     // Argo resets the step index so that a retry starts from the first step.
     st.stepIndex = 0;
-  } else {
+  } else if (ctx.spec.strategy.kind === "blueGreen") {
     st.activeVersion = st.stableVersion;
     st.blueGreenStage = null;
   }

@@ -288,8 +288,9 @@ export class KyselyStore implements Store {
     if (filter.key !== undefined) query = query.where("key", "=", filter.key);
     if (filter.action !== undefined) query = query.where("action", "=", filter.action);
     if (filter.after !== undefined) query = query.where("seq", ">", filter.after);
+    if (filter.before !== undefined) query = query.where("seq", "<", filter.before);
     if (filter.limit !== undefined) query = query.limit(filter.limit);
-    const rows = await query.orderBy("seq").execute();
+    const rows = await query.orderBy("seq", filter.order === "desc" ? "desc" : "asc").execute();
     return rows.map(toAudit);
   }
 

@@ -120,6 +120,11 @@ export function describeHistory(ctx: SuiteContext): void {
       expect(await seqs({ after: 1 })).toEqual([2, 3]);
       expect(await seqs({ limit: 2 })).toEqual([1, 2]);
       expect(await seqs({ kind: "flag", after: 1, limit: 5 })).toEqual([2]);
+      expect(await seqs({ order: "desc" })).toEqual([3, 2, 1]);
+      expect(await seqs({ order: "desc", limit: 2 })).toEqual([3, 2]);
+      expect(await seqs({ order: "desc", before: 3, limit: 1 })).toEqual([2]);
+      expect(await seqs({ before: 3 })).toEqual([1, 2]);
+      expect(await seqs({ kind: "flag", order: "desc", before: 2 })).toEqual([1]);
     });
 
     it("verifyChain detects a row altered behind the store's back", async () => {

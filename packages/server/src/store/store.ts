@@ -3,7 +3,8 @@
  * migration set and one test suite (store.shared-test.ts); everything above this file is dialect-free.
  */
 
-export type Scope = "admin" | "server" | "client";
+/** admin: everything; read: every GET of the admin API (dashboards); server/client: SDKs and OFREP. */
+export type Scope = "admin" | "read" | "server" | "client";
 export type TargetKind = "flag" | "segment" | "environment" | "token" | "project" | "rollout" | "document";
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -47,7 +48,7 @@ export interface TokenRow {
   readonly id: string;
   readonly projectId: number;
   readonly scope: Scope;
-  /** The environment a server/client token is bound to; null for admin tokens. */
+  /** The environment a server/client token is bound to; null for admin and read tokens. */
   readonly environment: string | null;
   readonly name: string;
   /** SHA-256 (hex) of the secret; the secret itself is never stored. */
@@ -90,6 +91,10 @@ export interface AuditFilter {
   readonly action?: string;
   /** Only entries with seq greater than this. */
   readonly after?: number;
+  /** Only entries with seq less than this (paging backwards with order "desc"). */
+  readonly before?: number;
+  /** By seq, oldest first (default) or newest first; `limit` keeps the first ones in this order. */
+  readonly order?: "asc" | "desc";
   readonly limit?: number;
 }
 

@@ -194,11 +194,15 @@ describe("the route table", () => {
     const client = (
       await api("POST", "/api/v1/tokens", { scope: "client", environment: "production" })
     ).json().token as string;
+    const read = (await api("POST", "/api/v1/tokens", { scope: "read", name: "dashboard" })).json()
+      .token as string;
+    expect(read).toMatch(/^ramp_read_/);
     const table = server.app.routeTable.filter((r) => r.method !== "HEAD" && r.method !== "OPTIONS");
     expect(table.length).toBeGreaterThan(20);
     const publicUrls = table.filter((r) => r.public).map((r) => r.url);
     // The OFREP event stream authenticates by a signed ticket in its URL (EventSource cannot send headers).
-    expect(publicUrls.sort()).toEqual(["/healthz", "/ofrep/v1/event-stream", "/readyz"]);
+    // The dashboard's files: its HTML carries no data, and signing in happens in the page.
+    expect(publicUrls.sort()).toEqual(["/", "/assets/*", "/healthz", "/ofrep/v1/event-stream", "/readyz"]);
     for (const r of table) {
       const url = r.url.replace(/:(\w+)/g, "x");
       const bare = await server.app.inject({ method: r.method as "GET", url });
@@ -210,6 +214,7 @@ describe("the route table", () => {
       if (r.public) {
         if (r.url === "/ofrep/v1/event-stream")
           expect(bare.statusCode, "event stream without a ticket").toBe(401);
+        else if (r.url === "/assets/*") expect(bare.statusCode, "no asset named '*'").toBe(404);
         else expect(bare.statusCode, `${r.method} ${r.url}`).toBeLessThan(400);
         continue;
       }
@@ -223,7 +228,33 @@ describe("the route table", () => {
         });
         expect(scoped.statusCode, `${r.method} ${r.url} with a client token`).toBe(403);
       }
+      // A read token: every GET of the admin API, never a write, nothing else.
+      const readable = r.method === "GET" && r.url.startsWith("/api/v1/");
+      expect(r.scopes.includes("read"), `${r.method} ${r.url} admits read`).toBe(
+        readable || r.url === "/openapi.json",
+      );
+      if (r.url === "/api/v1/events") continue; // a stream: opened for real below
+      const asReader = await server.app.inject({
+        method: r.method as "GET",
+        url,
+        headers: { authorization: `Bearer ${read}` },
+      });
+      if (r.scopes.includes("read"))
+        expect(asReader.statusCode, `${r.method} ${r.url} with a read token`).not.toBe(403);
+      else expect(asReader.statusCode, `${r.method} ${r.url} with a read token`).toBe(403);
+      expect(asReader.statusCode, `${r.method} ${r.url} with a read token`).not.toBe(401);
     }
+    expect(table.some((r) => r.url === "/api/v1/events")).toBe(true);
+    const stream = new AbortController();
+    const events = await fetch(`${server.url}/api/v1/events`, {
+      headers: { authorization: `Bearer ${read}` },
+      signal: stream.signal,
+    });
+    expect(events.status).toBe(200);
+    expect(events.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    stream.abort();
+    const whoami = (await api("GET", "/api/v1/whoami", undefined, {}, read)).json();
+    expect(whoami).toEqual({ scope: "read", environment: null, name: "dashboard" });
   });
 });
 

@@ -2,15 +2,32 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { parse as parseYaml, stringify as yaml } from "yaml";
 import { verifyChain } from "../../audit/audit-chain.js";
-import { hashSecret, newTokenId, newTokenSecret, SCOPES, type TokenResolver } from "../../auth/tokens.js";
+import {
+  hashSecret,
+  newTokenId,
+  newTokenSecret,
+  SCOPES,
+  type TokenResolver,
+  UNBOUND_SCOPES,
+} from "../../auth/tokens.js";
 import { diffJson } from "../../flags/diff.js";
-import { segmentDocument, storeErrors, toDocument } from "../../flags/flag-service.js";
+import { FlagService, segmentDocument, storeErrors, toDocument } from "../../flags/flag-service.js";
 import type { AuditRow, Scope, TargetKind, TokenRow } from "../../store/store.js";
 import { authOf, type ServerDeps } from "../context.js";
+import { rollbackStore } from "../dry-run.js";
 import { ApiError } from "../errors.js";
 
 const key = { type: "string", minLength: 1, maxLength: 128 } as const;
 const keyParams = { type: "object", properties: { key }, required: ["key"] } as const;
+const dryRunQuery = {
+  type: "object",
+  properties: {
+    dryRun: {
+      type: "boolean",
+      description: "validate and check If-Match exactly as the write would; write nothing",
+    },
+  },
+} as const;
 const envParams = { type: "object", properties: { key, env: key }, required: ["key", "env"] } as const;
 
 /** `If-Match: "7"` (or W/"7", or 7) → 7. */
@@ -52,6 +69,9 @@ function auditView(e: AuditRow): Record<string, unknown> {
 
 export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: TokenResolver): void {
   const { store, flags } = deps;
+  // The same service over a store whose writes roll back: `?dryRun=true` answers what the write would.
+  const dryFlags = new FlagService(rollbackStore(store));
+  const dryRunOf = (r: FastifyRequest) => (r.query as { dryRun?: boolean } | undefined)?.dryRun === true;
   const project = (r: FastifyRequest) => authOf(r).project.id;
   const actor = (r: FastifyRequest) => authOf(r).token.id;
 
@@ -160,17 +180,35 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
     return toDocument(row);
   });
 
-  app.post("/api/v1/flags", { schema: { body: { type: "object" } } }, async (request, reply) => {
-    const row = await flags.createFlag(project(request), actor(request), request.body);
-    reply.header("etag", `"${row.version}"`);
-    return reply.status(201).send(toDocument(row));
-  });
+  app.post(
+    "/api/v1/flags",
+    { schema: { querystring: dryRunQuery, body: { type: "object" } } },
+    async (request, reply) => {
+      if (dryRunOf(request)) {
+        const row = await dryFlags.createFlag(project(request), actor(request), request.body);
+        return { ok: true, flag: toDocument(row) };
+      }
+      const row = await flags.createFlag(project(request), actor(request), request.body);
+      reply.header("etag", `"${row.version}"`);
+      return reply.status(201).send(toDocument(row));
+    },
+  );
 
   app.put(
     "/api/v1/flags/:key",
-    { schema: { params: keyParams, body: { type: "object" } } },
+    { schema: { params: keyParams, querystring: dryRunQuery, body: { type: "object" } } },
     async (request, reply) => {
       const { key: k } = request.params as { key: string };
+      if (dryRunOf(request)) {
+        const row = await dryFlags.putFlag(
+          project(request),
+          actor(request),
+          k,
+          request.body,
+          ifMatchOf(request),
+        );
+        return { ok: true, flag: toDocument(row) };
+      }
       const row = await flags.putFlag(project(request), actor(request), k, request.body, ifMatchOf(request));
       reply.header("etag", `"${row.version}"`);
       return toDocument(row);
@@ -353,7 +391,7 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
     async (request, reply) => {
       const body = request.body as { scope: Scope; environment?: string; name?: string };
       const projectId = project(request);
-      if (body.scope !== "admin") {
+      if (!UNBOUND_SCOPES.includes(body.scope)) {
         if (body.environment === undefined)
           throw new ApiError(
             400,
@@ -362,7 +400,11 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
           );
         await requireEnvironment(projectId, body.environment);
       } else if (body.environment !== undefined)
-        throw new ApiError(400, "invalid_token", 'admin tokens reach every environment; drop "environment"');
+        throw new ApiError(
+          400,
+          "invalid_token",
+          `${body.scope} tokens reach every environment; drop "environment"`,
+        );
       const secret = newTokenSecret(body.scope);
       const row = await store.write(projectId, async (tx) => {
         const t = await tx.insertToken({
@@ -426,6 +468,8 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
             key: { type: "string" },
             action: { type: "string" },
             after: { type: "integer", minimum: 0 },
+            before: { type: "integer", minimum: 1, description: "only entries with a smaller seq" },
+            order: { type: "string", enum: ["asc", "desc"], default: "asc" },
             limit: { type: "integer", minimum: 1, maximum: 10000 },
           },
         },
@@ -437,6 +481,8 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
         key?: string;
         action?: string;
         after?: number;
+        before?: number;
+        order?: "asc" | "desc";
         limit?: number;
       };
       const entries = await store.listAudit(project(request), { ...q, limit: q.limit ?? 1000 });

@@ -9,6 +9,7 @@ import type { RolloutTraffic } from "../../rollouts/shell/traffic.js";
 import type { Store } from "../../store/store.js";
 import { authOf } from "../context.js";
 import { ApiError } from "../errors.js";
+import { TRAFFIC_KEEP_SECONDS, TrafficHistory, type TrafficHistoryOptions } from "../traffic-history.js";
 
 const nameParams = {
   type: "object",
@@ -32,7 +33,15 @@ export function rolloutSummary(name: string, body: RolloutBody) {
   };
 }
 
-export function rolloutRoutes(app: FastifyInstance, controller: RolloutController, store: Store): void {
+export function rolloutRoutes(
+  app: FastifyInstance,
+  controller: RolloutController,
+  store: Store,
+  trafficOptions: TrafficHistoryOptions = {},
+): void {
+  const history = new TrafficHistory(controller, trafficOptions);
+  history.start();
+  app.addHook("onClose", async () => history.stop());
   const actor = (r: FastifyRequest) => authOf(r).token.id;
   const project = (r: FastifyRequest) => authOf(r).project.id;
 
@@ -100,6 +109,37 @@ export function rolloutRoutes(app: FastifyInstance, controller: RolloutControlle
       const now = Date.now();
       const traffic = await notFound(() => controller.traffic(name, now - windowSeconds * 1000));
       return trafficReport(name, traffic, windowSeconds, now);
+    },
+  );
+
+  app.get(
+    "/api/v1/rollouts/:name/traffic/series",
+    {
+      schema: {
+        summary:
+          "Per version: requests/s, error rate and p99 over the last minutes, one point per router window",
+        params: nameParams,
+        querystring: {
+          type: "object",
+          properties: {
+            seconds: {
+              type: "integer",
+              minimum: 1,
+              maximum: TRAFFIC_KEEP_SECONDS,
+              default: TRAFFIC_KEEP_SECONDS,
+            },
+          },
+          additionalProperties: false,
+        },
+        response: { 200: trafficSeriesSchema },
+      },
+    },
+    async (request) => {
+      const { name } = request.params as { name: string };
+      const { seconds } = request.query as { seconds: number };
+      if ((await controller.get(name)) === undefined)
+        throw new ApiError(404, "rollout_not_found", `no rollout '${name}'`);
+      return history.series(name, seconds);
     },
   );
 
@@ -214,3 +254,42 @@ export function trafficReport(
     }),
   };
 }
+
+const nullableNumber = { type: ["number", "null"] } as const;
+
+export const trafficSeriesSchema = {
+  type: "object",
+  required: ["name", "measured", "stepSeconds", "versions"],
+  properties: {
+    name: { type: "string" },
+    measured: {
+      type: "boolean",
+      description: "false when the router measures nothing or another replica runs the rollout",
+    },
+    stepSeconds: { type: "number" },
+    versions: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["role", "version", "points"],
+        properties: {
+          role: { type: "string", enum: ["stable", "canary"] },
+          version: { type: "string" },
+          points: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["t", "requestsPerSecond", "errorRate", "p99Ms"],
+              properties: {
+                t: { type: "integer", description: "epoch seconds" },
+                requestsPerSecond: { type: "number" },
+                errorRate: nullableNumber,
+                p99Ms: nullableNumber,
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;

@@ -2,9 +2,12 @@ import { describe, expect, it } from "vitest";
 import { IssueList } from "../../analysis/issues.js";
 import type { Metric } from "../../analysis/types.js";
 import { BuiltinMetricProvider } from "./builtin/index.js";
+import { CommandMetricProvider } from "./command/index.js";
 import { MetricProviderError } from "./errors.js";
 import { createMetricProviderFactory, parseProviderSpec } from "./factory.js";
 import { NoopMetricProvider } from "./noop/index.js";
+import { PrometheusMetricProvider } from "./prometheus/index.js";
+import { WebMetricProvider } from "./web/index.js";
 
 const source = {
   window: () => ({ requests: 1, errors5xx: 0, successRate: 1, latency: { p50: 1, p90: 1, p95: 1, p99: 1 } }),
@@ -38,16 +41,29 @@ describe("the metric provider factory", () => {
     const e = failure(() => createMetricProviderFactory().create(metricWith({ graphana: {} })));
     expect(e.code).toBe("UNKNOWN_PROVIDER");
     expect(e.message).toBe(
-      "metric 'm': unknown provider 'graphana'; known: builtin, prometheus, web, job, kayenta, datadog, newRelic, wavefront, cloudWatch, graphite, influxdb, skywalking, plugin",
+      "metric 'm': unknown provider 'graphana'; known: builtin, prometheus, web, command, job, kayenta, datadog, newRelic, wavefront, cloudWatch, graphite, influxdb, skywalking, plugin",
     );
   });
 
-  it("says a known provider is not available yet (prometheus comes later)", () => {
-    const e = failure(() =>
-      createMetricProviderFactory().create(metricWith({ prometheus: { query: "up" } })),
-    );
+  it("makes the prometheus, web and command providers", () => {
+    const f = createMetricProviderFactory();
+    expect(f.create(metricWith({ prometheus: { query: "up" } }))).toBeInstanceOf(PrometheusMetricProvider);
+    expect(f.create(metricWith({ web: { url: "http://x" } }))).toBeInstanceOf(WebMetricProvider);
+    expect(f.create(metricWith({ command: { command: "true" } }))).toBeInstanceOf(CommandMetricProvider);
+  });
+
+  it("says a known provider is not available yet, naming the ones that are", () => {
+    const e = failure(() => createMetricProviderFactory().create(metricWith({ datadog: { query: "q" } })));
     expect(e.code).toBe("UNAVAILABLE");
-    expect(e.message).toBe("prometheus: not available yet (this build runs: builtin)");
+    expect(e.message).toBe("datadog: not available yet (this build runs: builtin, prometheus, web, command)");
+  });
+
+  it("points Argo's Kubernetes job provider at command", () => {
+    const e = failure(() => createMetricProviderFactory().create(metricWith({ job: { spec: {} } })));
+    expect(e.code).toBe("UNAVAILABLE");
+    expect(e.message).toMatch(
+      /^job: runs a Kubernetes Job, which Ramp does not do; use the `command` provider/,
+    );
   });
 
   it("says builtin needs a source when none was given", () => {
@@ -83,9 +99,9 @@ describe("parseProviderSpec", () => {
 
   it("refuses settings that are not JSON data", () => {
     const issues = new IssueList();
-    expect(parseProviderSpec({ web: { url: new Date(0) } }, "p", issues, false)).toBeUndefined();
+    expect(parseProviderSpec({ datadog: { query: new Date(0) } }, "p", issues, false)).toBeUndefined();
     expect(issues.items).toEqual([
-      expect.objectContaining({ path: "p.web.url", message: expect.stringMatching(/JSON/) }),
+      expect.objectContaining({ path: "p.datadog.query", message: expect.stringMatching(/JSON/) }),
     ]);
   });
 });

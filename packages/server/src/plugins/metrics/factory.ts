@@ -13,16 +13,19 @@ import {
 } from "../../analysis/issues.js";
 import type { Metric, MetricProviderSpec, ProviderConfig } from "../../analysis/types.js";
 import { BuiltinMetricProvider, parseBuiltinMetric, type VersionMetricsSource } from "./builtin/index.js";
+import { CommandMetricProvider, parseCommandMetric } from "./command/index.js";
 import { MetricProviderError } from "./errors.js";
 import { toJsonObject } from "./json.js";
-import { parsePrometheusMetric } from "./prometheus/config.js";
+import { PrometheusMetricProvider, parsePrometheusMetric } from "./prometheus/index.js";
 import type { MetricProvider } from "./provider.js";
+import { parseWebMetric, WebMetricProvider } from "./web/index.js";
 
-/** Every provider key a template may use: Argo's providers and Ramp's `builtin`. */
+/** Every provider key a template may use: Argo's providers and Ramp's `builtin` and `command`. */
 export const METRIC_PROVIDER_TYPES = [
   "builtin",
   "prometheus",
   "web",
+  "command",
   "job",
   "kayenta",
   "datadog",
@@ -37,9 +40,14 @@ export const METRIC_PROVIDER_TYPES = [
 export type MetricProviderType = (typeof METRIC_PROVIDER_TYPES)[number];
 
 /** The providers this build can run; templates naming the others load, and their measurements are Error. */
-export const AVAILABLE_METRIC_PROVIDERS: readonly MetricProviderType[] = ["builtin"];
+export const AVAILABLE_METRIC_PROVIDERS: readonly MetricProviderType[] = [
+  "builtin",
+  "prometheus",
+  "web",
+  "command",
+];
 
-type OpaqueProviderType = Exclude<MetricProviderType, "builtin" | "prometheus">;
+type OpaqueProviderType = Exclude<MetricProviderType, "builtin" | "prometheus" | "web" | "command">;
 
 /**
  * Checks a metric's `provider` (exactly one known key, valid settings) and returns it typed.
@@ -88,6 +96,14 @@ export function parseProviderSpec(
       const prometheus = parsePrometheusMetric(config, at, issues, resolved);
       return prometheus === undefined ? undefined : { prometheus };
     }
+    case "web": {
+      const web = parseWebMetric(config, at, issues, resolved);
+      return web === undefined ? undefined : { web };
+    }
+    case "command": {
+      const command = parseCommandMetric(config, at, issues, resolved);
+      return command === undefined ? undefined : { command };
+    }
     default: {
       const opaque = parseOpaqueConfig(config, at, issues);
       if (opaque === undefined) return undefined;
@@ -125,6 +141,11 @@ export interface MetricProviderFactoryOptions {
    * NoopMetricProvider, and a later provider can be tried before it ships.
    */
   readonly providers?: Partial<Record<MetricProviderType, MetricProvider>>;
+  /**
+   * The Prometheus server for `prometheus` metrics that name no `address` (Argo reads
+   * ARGO_ROLLOUTS_PROMETHEUS_ADDRESS; Ramp's server takes `prometheusAddress` / RAMP_PROMETHEUS_URL).
+   */
+  readonly prometheusAddress?: string;
 }
 
 export function createMetricProviderFactory(
@@ -132,6 +153,12 @@ export function createMetricProviderFactory(
 ): MetricProviderFactory {
   const builtin =
     options.versionMetrics === undefined ? undefined : new BuiltinMetricProvider(options.versionMetrics);
+  // One instance each per factory, so an OAuth2 token is fetched once and reused until it expires.
+  const prometheus = new PrometheusMetricProvider(
+    options.prometheusAddress === undefined ? {} : { defaultAddress: options.prometheusAddress },
+  );
+  const web = new WebMetricProvider();
+  const command = new CommandMetricProvider();
   return {
     create(metric: Metric): MetricProvider {
       const keys = Object.keys(metric.provider);
@@ -158,6 +185,15 @@ export function createMetricProviderFactory(
         throw new MetricProviderError(
           "UNAVAILABLE",
           "builtin: no per-version metrics source is configured (the built-in proxy provides one)",
+        );
+      }
+      if (type === "prometheus") return prometheus;
+      if (type === "web") return web;
+      if (type === "command") return command;
+      if (type === "job") {
+        throw new MetricProviderError(
+          "UNAVAILABLE",
+          "job: runs a Kubernetes Job, which Ramp does not do; use the `command` provider to run a check on the server's machine",
         );
       }
       throw new MetricProviderError(

@@ -6,6 +6,7 @@ export {
   type VersionWindow,
   type VersionWindowQuery,
 } from "./builtin/index.js";
+export { CommandMetricProvider } from "./command/index.js";
 export { MetricProviderError, type MetricProviderErrorCode } from "./errors.js";
 export {
   AVAILABLE_METRIC_PROVIDERS,
@@ -18,4 +19,6 @@ export {
   providerTypeOf,
 } from "./factory.js";
 export { type NoopCall, NoopMetricProvider, type ScriptedResult } from "./noop/index.js";
+export { PrometheusMetricProvider, type PrometheusProviderOptions } from "./prometheus/index.js";
 export type { MeasurementContext, MeasurementResult, MetricProvider, MetricValue } from "./provider.js";
+export { WebMetricProvider } from "./web/index.js";

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Issue } from "@ramp/engine";
 import { type AnalysisRun, type Clock, loadAnalysisTemplate, systemClock } from "../../analysis/index.js";
 import type { MetricProviderFactory } from "../../plugins/metrics/factory.js";
+import type { NotificationDispatcher } from "../../plugins/notifiers/dispatcher.js";
 import type { Platform } from "../../plugins/platforms/platform.js";
 import type { TrafficRouter } from "../../plugins/traffic/router.js";
 import type { Json, Store } from "../../store/store.js";
@@ -41,6 +42,8 @@ export interface ControllerDeps {
   readonly leaseTtlMs?: number;
   readonly log?: (message: string) => void;
   readonly onNotify?: (rollout: string, event: string, message: string) => void;
+  /** Delivers rollout notifications to the configured notifiers (see plugins/notifiers). */
+  readonly notifications?: Pick<NotificationDispatcher, "publish">;
 }
 
 export class ApplyError extends Error {
@@ -58,11 +61,17 @@ export class RolloutController {
   #electing: Promise<void> = Promise.resolve();
   readonly #ttl: number;
   readonly #lease: string;
+  readonly #statusListeners = new Set<(change: RolloutStatusChange) => void>();
 
   constructor(private readonly deps: ControllerDeps) {
     this.holder = deps.holder ?? randomUUID();
     this.#ttl = deps.leaseTtlMs ?? 15_000;
     this.#lease = `rollouts:${deps.projectId}`;
+  }
+
+  /** The project whose rollouts this controller runs. */
+  get projectId(): number {
+    return this.deps.projectId;
   }
 
   /** Whether this replica runs the rollouts now. */
@@ -129,6 +138,8 @@ export class RolloutController {
         ...(d.clock !== undefined && { clock: d.clock }),
         ...(d.log !== undefined && { log: d.log }),
         ...(d.onNotify !== undefined && { onNotify: d.onNotify }),
+        ...(d.notifications !== undefined && { notifications: d.notifications }),
+        onStatus: (n) => this.#publishStatus(n),
       });
       this.#runtimes.set(name, r);
       r.start();
@@ -230,8 +241,41 @@ export class RolloutController {
       }
       return { rollouts: r, templates: t };
     });
-    for (const r of result.rollouts) if (r.action !== "unchanged") void this.#runtime(r.name)?.trigger();
+    for (const r of result.rollouts)
+      if (r.action !== "unchanged") {
+        this.#publishStatus(r.name);
+        void this.#runtime(r.name)?.trigger();
+      }
     return result;
+  }
+
+  /**
+   * Listens to status changes this replica persists (decisions, analysis run phases, applies): the
+   * dashboard's live view. A replica that does not run the rollouts only sees its own applies.
+   */
+  onStatus(listener: (change: RolloutStatusChange) => void): () => void {
+    const entry = (c: RolloutStatusChange) => listener(c);
+    this.#statusListeners.add(entry);
+    return () => {
+      this.#statusListeners.delete(entry);
+    };
+  }
+
+  #publishStatus(name: string): void {
+    if (this.#statusListeners.size === 0) return;
+    this.get(name).then(
+      (body) => {
+        if (body === undefined) return;
+        for (const l of [...this.#statusListeners]) {
+          try {
+            l({ projectId: this.deps.projectId, name, body });
+          } catch (e) {
+            this.#log(`status listener failed: ${String(e)}`);
+          }
+        }
+      },
+      (e: unknown) => this.#log(`reading ${name} for its status listeners: ${String(e)}`),
+    );
   }
 
   /**
@@ -303,6 +347,11 @@ export class RolloutController {
     return this.#runtimes.get(name)?.traffic(sinceMs);
   }
 
+  /** The rollouts this replica runs now (their routers are here): what the dashboard samples traffic of. */
+  running(): string[] {
+    return [...this.#runtimes.keys()];
+  }
+
   /** Every analysis run the rollout made (only those of `revision` when given), finished ones too, oldest first. */
   async analysisRuns(name: string, revision?: number): Promise<(AnalysisRun & { revision: number })[]> {
     if ((await this.get(name)) === undefined) throw new RolloutNotFoundError(name);
@@ -326,19 +375,30 @@ export class RolloutController {
   }
 }
 
+/** A rollout's document after a persisted change. */
+export interface RolloutStatusChange {
+  readonly projectId: number;
+  readonly name: string;
+  readonly body: RolloutBody;
+}
+
 export class RolloutNotFoundError extends Error {
   constructor(readonly rollout: string) {
     super(`no rollout '${rollout}'`);
   }
 }
 
-/** Template names a Rollout document refers to (steps, background, blue-green analyses). */
+/** Template names a Rollout document refers to (steps, background, blue-green analyses, Flagger metrics). */
 function templateRefs(spec: Json): string[] {
   const names: string[] = [];
   const visit = (v: Json): void => {
     if (Array.isArray(v)) for (const x of v) visit(x);
     else if (v !== null && typeof v === "object") {
       if (typeof v.templateName === "string") names.push(v.templateName);
+      // Flagger-style metrics: spec.analysis.metrics[].templateRef.name.
+      const ref = v.templateRef;
+      if (ref !== null && typeof ref === "object" && !Array.isArray(ref) && typeof ref.name === "string")
+        names.push(ref.name);
       for (const x of Object.values(v)) visit(x);
     }
   };

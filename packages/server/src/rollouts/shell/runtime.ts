@@ -14,6 +14,7 @@ import {
   systemClock,
 } from "../../analysis/index.js";
 import type { MetricProviderFactory } from "../../plugins/metrics/factory.js";
+import type { NotificationDispatcher } from "../../plugins/notifiers/dispatcher.js";
 import type { Platform } from "../../plugins/platforms/platform.js";
 import type { TrafficRouter, VersionTargets } from "../../plugins/traffic/router.js";
 import type { Store } from "../../store/store.js";
@@ -30,6 +31,8 @@ import {
   rolloutBody,
   TEMPLATE,
 } from "./documents.js";
+import { createCheckRun } from "./flagger-checks.js";
+import { FlaggerShell } from "./flagger-shell.js";
 import { type RolloutTraffic, readTraffic } from "./traffic.js";
 
 export interface RuntimeDeps {
@@ -44,6 +47,10 @@ export interface RuntimeDeps {
   readonly clock?: Clock;
   readonly log?: (message: string) => void;
   readonly onNotify?: (rollout: string, event: string, message: string) => void;
+  /** Delivers the notifications of each persisted decision (server-wide and spec.notifications). */
+  readonly notifications?: Pick<NotificationDispatcher, "publish">;
+  /** Called after every persisted change of the rollout's document or of its analysis runs' phase. */
+  readonly onStatus?: (rollout: string) => void;
 }
 
 const ANSWERS_KEPT = 20;
@@ -67,8 +74,15 @@ export class RolloutRuntime {
   #streak = 0;
   readonly #clock: Clock;
 
+  readonly #flagger: FlaggerShell;
+
   constructor(private readonly deps: RuntimeDeps) {
     this.#clock = deps.clock ?? systemClock;
+    this.#flagger = new FlaggerShell({
+      loadTarget: (version) => this.#loadTarget(version),
+      trigger: () => void this.trigger(),
+      log: (m) => this.#log(m),
+    });
   }
 
   start(): void {
@@ -104,6 +118,7 @@ export class RolloutRuntime {
     // Stop measuring without recording the runs as terminated: the next leader resumes them.
     for (const r of this.#runners.values()) r.detach();
     this.#runners.clear();
+    this.#flagger.close();
     await this.#router?.close();
     this.#router = undefined;
   }
@@ -155,6 +170,9 @@ export class RolloutRuntime {
           doc.version,
         ),
       );
+      this.deps.onStatus?.(name);
+      // Announced only once durable; publish() queues and returns, so no destination slows a decision.
+      this.deps.notifications?.publish(spec, body.status, result.status);
     }
     await this.#apply(spec, result.status, result.effects);
     // Decide again at once while decisions change something (the contract's loop): what was just
@@ -189,7 +207,7 @@ export class RolloutRuntime {
       routed === undefined || routed.canary === null || routed.canary.version !== status.canaryVersion
         ? 0
         : routed.weight;
-    return { canaryReady, stableReady, analysis, routedWeight };
+    return { canaryReady, stableReady, analysis, routedWeight, webhooks: this.#flagger.outcomes() };
   }
 
   async #ready(spec: RolloutSpec, version: string, replicas: number): Promise<boolean> {
@@ -250,8 +268,12 @@ export class RolloutRuntime {
         case "wakeAt":
           this.#wakeAt(e.at);
           break;
+        case "callWebhook":
+        case "loadTest":
+          break;
       }
     }
+    await this.#flagger.apply(effects);
     for (const [id, runner] of this.#runners) if (!wanted.has(id)) runner.terminate();
     void status;
   }
@@ -328,6 +350,7 @@ export class RolloutRuntime {
         await store.write(projectId, (tx) => tx.putDocument(RUN, e.runId, asJson(next)));
         if (next.status.phase !== lastPhase) {
           lastPhase = next.status.phase;
+          this.deps.onStatus?.(this.deps.name);
           void this.trigger();
         }
       },
@@ -349,6 +372,13 @@ export class RolloutRuntime {
     const { store, projectId } = this.deps;
     const templates = [];
     const problems: string[] = [];
+    const checkRun =
+      e.checks === undefined
+        ? undefined
+        : await createCheckRun(e.runId, e.checks, e.args, async (template) => {
+            return (await store.getDocument(projectId, TEMPLATE, template))?.body;
+          });
+    if (checkRun !== undefined && !checkRun.ok) problems.push(checkRun.message);
     for (const ref of e.templates) {
       const t = await store.getDocument(projectId, TEMPLATE, ref.templateName);
       if (t === undefined) {
@@ -364,13 +394,15 @@ export class RolloutRuntime {
     }
     const created =
       problems.length === 0
-        ? createAnalysisRun({
-            name: e.runId,
-            templates,
-            args: e.args.map((a) => ({ name: a.name, value: a.value })),
-            dryRun: e.dryRun,
-            measurementRetention: e.measurementRetention,
-          })
+        ? checkRun?.ok === true
+          ? { ok: true as const, run: checkRun.run }
+          : createAnalysisRun({
+              name: e.runId,
+              templates,
+              args: e.args.map((a) => ({ name: a.name, value: a.value })),
+              dryRun: e.dryRun,
+              measurementRetention: e.measurementRetention,
+            })
         : undefined;
     if (created?.ok === true) {
       await store
@@ -395,6 +427,14 @@ export class RolloutRuntime {
     await store.write(projectId, (tx) => tx.putDocument(RUN, e.runId, asJson(failed))).catch(() => undefined);
     void this.trigger();
     return undefined;
+  }
+
+  /** A load test's default target: the router's entry point (the header routes it), else a canary replica. */
+  async #loadTarget(version: string): Promise<string | undefined> {
+    const url = this.#router?.url;
+    if (url !== undefined) return url;
+    const s = await this.#platform?.status(this.deps.name, version).catch(() => undefined);
+    return s?.replicas.find((r) => r.ready)?.url;
   }
 
   #plat(): Platform {

@@ -1,8 +1,9 @@
 /**
- * The `prometheus` provider's settings (Argo's PrometheusMetric), checked when a template loads so
- * Argo templates are accepted today. The provider that runs the queries comes later.
+ * The `prometheus` provider's settings (Argo's PrometheusMetric): checked with paths when a template
+ * loads, and read again, typed, for each measurement (a run's spec is stored as plain JSON).
  */
 
+import { parseDuration } from "../../../analysis/duration.js";
 import {
   checkKnownKeys,
   describeValue,
@@ -11,30 +12,153 @@ import {
   joinPath,
 } from "../../../analysis/issues.js";
 import type { PrometheusMetric } from "../../../analysis/types.js";
+import {
+  type AuthSettings,
+  type HeaderSetting,
+  isDeferred,
+  isHttpUrl,
+  parseAuthentication,
+  parseHeaders,
+} from "../http/settings.js";
 import { toJsonObject } from "../json.js";
+import { evaluateTimeExpression } from "./time-expression.js";
 
 const KEYS = ["address", "query", "authentication", "timeout", "insecure", "headers", "rangeQuery"] as const;
 
+/** Argo's default query timeout (metricproviders/prometheus: 30 s when `timeout` is not set). */
+export const DEFAULT_PROMETHEUS_TIMEOUT_SECONDS = 30;
+
+export interface PrometheusSettings {
+  readonly address?: string;
+  readonly query: string;
+  readonly timeoutMs: number;
+  readonly insecure: boolean;
+  readonly headers: readonly HeaderSetting[];
+  readonly authentication: AuthSettings;
+  readonly rangeQuery?: { readonly start: string; readonly end: string; readonly stepMs: number };
+}
+
+/** For a template or run: the settings as JSON (stored as written), or undefined after reporting. */
 export function parsePrometheusMetric(
   value: unknown,
   path: string,
   issues: IssueList,
-  _resolved: boolean,
+  resolved: boolean,
 ): PrometheusMetric | undefined {
+  const settings = readPrometheusSettings(value, path, issues, resolved);
+  if (settings === undefined || !isPlainObject(value)) return undefined;
+  const json = toJsonObject(value, path, issues);
+  return json === undefined ? undefined : { ...json, query: settings.query };
+}
+
+/** The settings, typed, or undefined after reporting every problem with its path. */
+export function readPrometheusSettings(
+  value: unknown,
+  path: string,
+  issues: IssueList,
+  resolved: boolean,
+): PrometheusSettings | undefined {
   if (!isPlainObject(value)) {
     issues.error(path, `expected an object with a query, got ${describeValue(value)}`);
     return undefined;
   }
   const before = issues.items.length;
   checkKnownKeys(value, KEYS, path, issues);
-  const { query, address } = value;
+  const { query, address, timeout, insecure } = value;
   if (typeof query !== "string" || query.trim() === "") {
     issues.error(joinPath(path, "query"), `required: a PromQL query, got ${describeValue(query)}`);
   }
-  if (address !== undefined && typeof address !== "string") {
-    issues.error(joinPath(path, "address"), `expected a URL such as "http://prometheus:9090"`);
+  if (
+    address !== undefined &&
+    (typeof address !== "string" || (!isDeferred(address, resolved) && !isHttpUrl(address)))
+  ) {
+    issues.error(
+      joinPath(path, "address"),
+      `expected a URL such as "http://prometheus:9090", got ${describeValue(address)}`,
+    );
   }
-  const json = toJsonObject(value, path, issues);
-  if (issues.items.length > before || typeof query !== "string" || json === undefined) return undefined;
-  return { ...json, query };
+  if (timeout !== undefined && !(typeof timeout === "number" && Number.isInteger(timeout) && timeout > 0)) {
+    issues.error(
+      joinPath(path, "timeout"),
+      `expected a whole number of seconds > 0, got ${describeValue(timeout)}`,
+    );
+  }
+  if (insecure !== undefined && typeof insecure !== "boolean") {
+    issues.error(joinPath(path, "insecure"), `expected true or false, got ${describeValue(insecure)}`);
+  }
+  const headers = parseHeaders(value.headers, joinPath(path, "headers"), issues, resolved);
+  const authentication = parseAuthentication(
+    value.authentication,
+    joinPath(path, "authentication"),
+    issues,
+    resolved,
+  );
+  const rangeQuery = parseRangeQuery(value.rangeQuery, joinPath(path, "rangeQuery"), issues, resolved);
+  if (
+    issues.items.length > before ||
+    typeof query !== "string" ||
+    headers === undefined ||
+    authentication === undefined ||
+    rangeQuery === null
+  ) {
+    return undefined;
+  }
+  return {
+    ...(typeof address === "string" && address !== "" && { address }),
+    query,
+    timeoutMs: (typeof timeout === "number" ? timeout : DEFAULT_PROMETHEUS_TIMEOUT_SECONDS) * 1000,
+    insecure: insecure === true,
+    headers,
+    authentication,
+    ...(rangeQuery !== undefined && { rangeQuery }),
+  };
+}
+
+/** `rangeQuery: {start, end, step}`; undefined when absent, null after reporting a problem. */
+function parseRangeQuery(
+  value: unknown,
+  path: string,
+  issues: IssueList,
+  resolved: boolean,
+): PrometheusSettings["rangeQuery"] | null | undefined {
+  if (value === undefined) return undefined;
+  if (!isPlainObject(value)) {
+    issues.error(path, `expected {start, end, step}, got ${describeValue(value)}`);
+    return null;
+  }
+  const before = issues.items.length;
+  checkKnownKeys(value, ["start", "end", "step"], path, issues);
+  const { start, end, step } = value;
+  for (const [field, text] of [
+    ["start", start],
+    ["end", end],
+  ] as const) {
+    const at = joinPath(path, field);
+    if (typeof text !== "string" || text.trim() === "") {
+      issues.error(
+        at,
+        `required: a time such as "now() - duration('10m')" or "now()", got ${describeValue(text)}`,
+      );
+    } else if (!isDeferred(text, resolved)) {
+      const r = evaluateTimeExpression(text, 0);
+      if (!r.ok) issues.error(at, r.message);
+    }
+  }
+  let stepMs = 0;
+  if (typeof step !== "string" || step === "") {
+    issues.error(
+      joinPath(path, "step"),
+      `required: the resolution, a duration such as "1m", got ${describeValue(step)}`,
+    );
+  } else if (!isDeferred(step, resolved)) {
+    const ms = parseDuration(step);
+    if (ms === undefined || ms <= 0) {
+      issues.error(
+        joinPath(path, "step"),
+        `expected a positive duration such as "30s" or "1m", got ${describeValue(step)}`,
+      );
+    } else stepMs = ms;
+  }
+  if (issues.items.length > before || typeof start !== "string" || typeof end !== "string") return null;
+  return { start, end, stepMs };
 }

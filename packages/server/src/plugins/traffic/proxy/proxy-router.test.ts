@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RouteState } from "../router.js";
+import { routerSuite } from "../router.shared-test.js";
 import { ProxyTrafficRouter } from "./proxy-router.js";
 
 const servers: Server[] = [];
@@ -68,9 +69,24 @@ describe("ProxyTrafficRouter header routes", () => {
       ],
     });
     const since = Date.now() - 1_000;
-    for (const headers of [{ "x-canary": "yes" }, { "x-tester": "qa-7" }, { "x-canary": "no" }, {}])
-      await (await fetch(`${router.url}/`, { headers })).text();
+    const tries: Record<string, string>[] = [
+      { "x-canary": "yes" },
+      { "x-tester": "qa-7" },
+      { "x-canary": "no" },
+      {},
+    ];
+    for (const headers of tries) await (await fetch(`${router.url}/`, { headers })).text();
     expect((await router.metrics.window({ version: "canary", sinceMs: since })).requests).toBe(2);
     expect((await router.metrics.window({ version: "stable", sinceMs: since })).requests).toBe(2);
   });
+});
+
+routerSuite("proxy", {
+  async start() {
+    const proxy = new ProxyTrafficRouter({
+      service: "web",
+      spec: { kind: "proxy", listen: "127.0.0.1:0", sticky: null },
+    });
+    return { router: proxy, url: () => proxy.url, stop: () => proxy.close() };
+  },
 });

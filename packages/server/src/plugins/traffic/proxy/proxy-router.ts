@@ -1,6 +1,6 @@
 /** The built-in proxy as a traffic router: Ramp's embedded data plane, in the server's process. */
 import { createProxy, type HeaderMatch, type RampProxy } from "@ramp/proxy";
-import type { HeaderRoute, MirrorRoute, ProxyRouter as ProxyRouterSpec } from "../../../rollouts/rollout.js";
+import type { HeaderRoute, MirrorRoute, ProxyRouterSpec } from "../../../rollouts/rollout.js";
 import type {
   VersionMetricsSource,
   VersionWindow,
