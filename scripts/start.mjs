@@ -3,7 +3,9 @@
 // built-in proxy with demo users, v2 promoted step by step, v3 aborted by analysis. The server keeps
 // serving until Ctrl-C. The admin token is kept in .ramp/admin-token (mode 0600), so every start of
 // this local demo uses the same one. RAMP_DEMO=fast tells a shorter story, RAMP_DEMO=off none;
-// RAMP_PROXY_PORT moves the demo's proxy (0: any free port).
+// RAMP_PROXY_PORT moves the demo's proxy (0: any free port). The dashboard's address (signed in with the
+// admin token) is printed and, on a desktop, opened in the browser (RAMP_OPEN=0: never; never in CI).
+import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -67,8 +69,13 @@ async function evaluate(env, context) {
   return r.json();
 }
 
+// The fragment never reaches the server or its logs; the dashboard moves it to sessionStorage at once.
+const dashboard = `${server.url}/#token=${adminToken}`;
+const opened = openInBrowser(dashboard);
+
 const flags = [
   `Ramp is running: ${server.url}`,
+  `  dashboard  ${dashboard}${opened ? " (opened in your browser)" : ""}`,
   `  database   ${join(data, "ramp.db")} (SQLite); server log ${logFile}`,
   `  admin token (kept in ${tokenFile}): ${adminToken}`,
   `  examples/flags.yaml applied: ${created} change(s)`,
@@ -123,6 +130,7 @@ if (!stop.signal.aborted) {
     [
       "",
       "Try it:",
+      `  open the dashboard: ${dashboard}`,
       `  export RAMP_SERVER=${server.url} RAMP_TOKEN=$(cat ${tokenFile})`,
       "  npx ramp flags off new_checkout --env production",
       `  curl -s -X POST -H "Authorization: Bearer $RAMP_TOKEN" -H 'content-type: application/json' \\`,
@@ -137,3 +145,18 @@ if (!stop.signal.aborted) {
 await server.close();
 log.end();
 write("stopped");
+
+/** Opens `url` with xdg-open on a desktop session; quietly does nothing without one, in CI, or with RAMP_OPEN=0. */
+function openInBrowser(url) {
+  const desktop = process.env.DISPLAY || process.env.WAYLAND_DISPLAY;
+  if (!desktop || process.env.CI || process.env.RAMP_OPEN === "0" || process.platform !== "linux")
+    return false;
+  try {
+    const child = spawn("xdg-open", [url], { stdio: "ignore", detached: true });
+    child.on("error", () => undefined);
+    child.unref();
+    return true;
+  } catch {
+    return false;
+  }
+}
