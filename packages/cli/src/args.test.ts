@@ -135,7 +135,10 @@ describe("parseInvocation: commands", () => {
     expect(() => parse("token create --scope read --env production")).toThrow(
       "a read token reaches every environment: drop --env",
     );
-    expect(parse("token create --scope read").options).toMatchObject({ scope: "read", env: undefined });
+    expect(parse("token create --scope read")).toMatchObject({
+      command: "token create",
+      options: { scope: "read", env: undefined },
+    });
     expect(() => parse("token list --scope admin")).toThrow(
       "ramp token list takes no --scope, --env or --name",
     );

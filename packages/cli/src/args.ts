@@ -76,7 +76,9 @@ Demo:
 
 Without --env, eval uses the file's first environment. Server commands reach --server URL (or
 RAMP_SERVER; default ${DEFAULT_SERVER}) with --token TOKEN (or RAMP_TOKEN). RAMP_ADMIN_TOKEN gives
-\`ramp server\` its admin token instead of a generated one.`;
+\`ramp server\` its admin token instead of a generated one; RAMP_PROMETHEUS_URL is its default Prometheus
+address for analysis; RAMP_NOTIFY_WEBHOOK_URL and RAMP_NOTIFY_SLACK_URL receive every rollout's
+notifications; RAMP_UI_DIR serves another dashboard build.`;
 
 type Remote<C extends string, O> = {
   readonly command: C;

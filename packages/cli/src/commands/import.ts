@@ -4,18 +4,13 @@
  */
 import { compileFlagSet, type FlagFile, type Issue } from "@ramp/engine";
 import { importFlagd, importUnleash } from "@ramp/engine/import";
+import type { ImportOptions as ImportRolloutOptions } from "@ramp/server/rollouts";
 import { stringify } from "yaml";
 import { loadFile } from "../load.js";
 import { err, fail, out, UsageError } from "../output.js";
 
-/** The Ramp-only parts of an imported rollout (see @ramp/server/rollouts ImportOptions). */
-export interface ImportRolloutOptions {
-  readonly listen?: string | undefined;
-  readonly stableUrl?: string | undefined;
-  readonly canaryUrl?: string | undefined;
-  readonly command?: string | undefined;
-  readonly version?: string | undefined;
-}
+/** The Ramp-only parts of an imported rollout: the importers' own options, passed through. */
+export type { ImportRolloutOptions };
 
 export interface ImportOptions {
   readonly from: string;

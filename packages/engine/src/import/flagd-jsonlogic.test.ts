@@ -38,10 +38,10 @@ const values: (Json | undefined)[] = [
   ...[[], {}, ["a"], [18], { a: 1 }],
 ];
 
+type Condition = { logic: Json; model: (v: Json) => boolean | undefined; label: string };
+
 /** Flags whose targeting is `{if: [condition, "yes", "no"]}`, and what the model predicts for each. */
-function check(
-  conditions: readonly { logic: Json; model: (v: Json) => boolean | undefined; label: string }[],
-): string[] {
+function check(conditions: readonly Condition[]): string[] {
   const flags: Record<string, Json> = {};
   conditions.forEach((c, i) => {
     flags[`k${i}`] = {
@@ -88,7 +88,7 @@ describe("the importer's statement of flagd's JsonLogic", () => {
   });
 
   it("tests membership, containment and truthiness as flagd-core does", () => {
-    const conditions = constants.flatMap((c) => [
+    const conditions = constants.flatMap((c): Condition[] => [
       {
         logic: { in: [{ var: "a" }, [c, "x"]] },
         model: (v: Json) => includesValue(v, [c, "x"]),

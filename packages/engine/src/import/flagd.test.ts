@@ -38,10 +38,9 @@ class Pair {
   readonly #types = new Map<string, ValueKind>();
 
   constructor(
-    readonly definition: { flags: Record<string, { variants: Record<string, Json> }> } & Record<
-      string,
-      unknown
-    >,
+    readonly definition: {
+      flags: Record<string, { variants: Record<string, Json> } & Record<string, unknown>>;
+    } & Record<string, unknown>,
   ) {
     const { file, issues } = importFlagd(definition);
     this.file = file;
@@ -218,6 +217,13 @@ function conditionFlags(conditions: readonly Json[]) {
   return { flags };
 }
 
+/** The first condition's plain flag (`c0`) from conditionFlags. */
+function firstConditionFlag(conditions: readonly Json[]) {
+  const flag = conditionFlags(conditions).flags.c0;
+  if (flag === undefined) throw new Error("conditionFlags made no c0");
+  return flag;
+}
+
 describe("conditions agree with flagd-core for every kind of context value", () => {
   const v = (name: string) => ({ var: name });
   const compare: Json[] = [];
@@ -283,8 +289,8 @@ describe("conditions agree with flagd-core for every kind of context value", () 
     // Lists are searched correctly wherever the condition is not negated.
     const positive = new Pair({
       flags: {
-        f: conditionFlags([{ in: ["beta", v("tags")] }, { in: [v("a"), v("b")] }]).flags.c0,
-        g: conditionFlags([{ in: [v("a"), v("b")] }]).flags.c0,
+        f: firstConditionFlag([{ in: ["beta", v("tags")] }, { in: [v("a"), v("b")] }]),
+        g: firstConditionFlag([{ in: [v("a"), v("b")] }]),
       },
     });
     const list = fc.array(fc.constantFrom<Json>("beta", "US", "a", 18), { maxLength: 3 });

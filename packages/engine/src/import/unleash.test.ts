@@ -5,6 +5,9 @@ import { numberRange, parseIpv4, samePattern, subnetPattern } from "./unleash-ip
 
 type Json = Record<string, unknown>;
 
+const isObject = (v: FlagValue): v is { readonly [k: string]: FlagValue } =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
 /** Imports a payload, checks that Ramp loads it, and answers as Unleash's SDK would (see unleash.ts). */
 function load(payload: unknown) {
   const imported = importUnleash(payload);
@@ -23,10 +26,13 @@ function load(payload: unknown) {
       now: () => now,
       defaultValue: null,
     });
-  const variantOf = (v: FlagValue | null) =>
-    typeof v === "boolean" || v === null
-      ? { name: "disabled", enabled: false, feature_enabled: v === true }
-      : v;
+  // Unleash's getVariant shape: the imported flag's value is that object, or a boolean when disabled.
+  const variantOf = (v: FlagValue | null): { readonly [k: string]: FlagValue } => {
+    if (typeof v === "boolean" || v === null)
+      return { name: "disabled", enabled: false, feature_enabled: v === true };
+    if (isObject(v)) return v;
+    throw new Error(`an imported Unleash variant is an object, got ${JSON.stringify(v)}`);
+  };
   return {
     imported,
     file: imported.file,

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import type { VersionMetricsSource, VersionWindow } from "../plugins/metrics/builtin/index.js";
 import { createMetricProviderFactory } from "../plugins/metrics/factory.js";
-import { NoopMetricProvider } from "../plugins/metrics/noop/index.js";
+import { NoopMetricProvider, type ScriptedResult } from "../plugins/metrics/noop/index.js";
 import type { MeasurementResult } from "../plugins/metrics/provider.js";
 import { createAnalysisRun } from "./analysis-run.js";
 import { FakeClock, iso, MINUTE, metric, newRun, SECOND, specOf, T0 } from "./fixtures.shared-test.js";
@@ -14,7 +14,7 @@ import type { AnalysisRun, Metric } from "./types.js";
 /** A runner over one noop provider standing in for prometheus, recording every persisted state. */
 function setup(
   metrics: Metric[],
-  script: Record<string, MeasurementResult[]>,
+  script: Record<string, readonly ScriptedResult[]>,
   run?: AnalysisRun,
   clock = new FakeClock(),
 ) {

@@ -1,10 +1,14 @@
 /**
- * Response schemas of the admin and rollouts APIs, for /openapi.json only (clients generate types
- * from it). Kept out of the routes' own schemas on purpose: Fastify serialises replies by their
- * response schema, and these documents carry open-ended parts (flag definitions, rollout specs) that
- * must go out exactly as stored.
+ * Response schemas of the admin and rollouts APIs, for /openapi.json only (clients generate types from
+ * it, as the dashboard's packages/ui/src/api/openapi.ts is; packages/ui/test/api-types.test.ts checks
+ * real answers against them). Kept out of the routes' own schemas on purpose: Fastify serialises
+ * replies by their response schema, and these documents carry open-ended parts (rollout specs, provider
+ * settings) that must go out exactly as stored.
  */
+import { flag as flagDefinition, segment as segmentDefinition, toJsonSchema } from "@ramp/engine";
 import type { FastifySchema } from "fastify";
+import { ANALYSIS_PHASES } from "../analysis/types.js";
+import { BLUE_GREEN_STAGES, PAUSE_REASONS, ROLLOUT_EVENTS, ROLLOUT_PHASES } from "../rollouts/status.js";
 import { evaluationSeriesSchema, whoamiSchema } from "./routes/dashboard-api.js";
 import { trafficSeriesSchema } from "./routes/rollouts.js";
 
@@ -14,6 +18,7 @@ const str = { type: "string" } as const;
 const int = { type: "integer" } as const;
 const bool = { type: "boolean" } as const;
 const nullable = (type: string) => ({ type: [type, "null"] }) as const;
+const oneOf = (values: readonly string[]) => ({ type: "string", enum: [...values] });
 const anyJson = { description: "any JSON value" } as const;
 const obj = (properties: Schema, required: string[] = Object.keys(properties), extra = false): Schema => ({
   type: "object",
@@ -37,42 +42,34 @@ export const errorSchema = obj({
   ),
 });
 
-const flagDocument = obj(
-  {
-    key: str,
-    type: { type: "string", enum: ["boolean", "string", "number", "object"] },
-    description: str,
-    tags: { type: "array", items: str },
-    variants: { type: "object", additionalProperties: anyJson },
-    offVariant: str,
-    environments: {
-      type: "object",
-      additionalProperties: { type: "object", properties: { on: bool }, additionalProperties: true },
-    },
-    version: int,
-    archived: bool,
-    createdAt: { type: "string", format: "date-time" },
-    updatedAt: { type: "string", format: "date-time" },
-  },
-  ["key", "version", "archived", "createdAt", "updatedAt"],
-  true,
-);
+/**
+ * A stored document: the engine's definition (the same schema that validates writes and is published as
+ * flags.schema.json, so the document describes flags to the rule) plus the fields the server adds.
+ */
+function storedDocument(definition: Schema, added: Schema): Schema {
+  const properties = definition.properties as Schema;
+  const required = (definition.required as string[] | undefined) ?? [];
+  return {
+    ...definition,
+    properties: { key: str, ...properties, ...added },
+    required: ["key", ...required, ...Object.keys(added)],
+  };
+}
 
-const segmentDocument = obj(
-  {
-    key: str,
-    description: str,
-    if: str,
-    include: { type: "array", items: str },
-    exclude: { type: "array", items: str },
-    bucketBy: str,
-    version: int,
-    createdAt: { type: "string", format: "date-time" },
-    updatedAt: { type: "string", format: "date-time" },
-  },
-  ["key", "version", "createdAt", "updatedAt"],
-  true,
-);
+const dateTime = { type: "string", format: "date-time" } as const;
+
+const flagDocument = storedDocument(toJsonSchema(flagDefinition), {
+  version: int,
+  archived: bool,
+  createdAt: dateTime,
+  updatedAt: dateTime,
+});
+
+const segmentDocument = storedDocument(toJsonSchema(segmentDefinition), {
+  version: int,
+  createdAt: dateTime,
+  updatedAt: dateTime,
+});
 
 const dryRunResult = obj({ ok: { type: "boolean", enum: [true] }, flag: flagDocument });
 
@@ -116,7 +113,7 @@ const change = obj(
 
 export const rolloutSummarySchema = obj({
   name: str,
-  phase: { type: "string", enum: ["Progressing", "Paused", "Healthy", "Degraded"] },
+  phase: oneOf(ROLLOUT_PHASES),
   message: str,
   revision: int,
   stepIndex: nullable("integer"),
@@ -126,11 +123,104 @@ export const rolloutSummarySchema = obj({
   aborted: bool,
 });
 
-const analysisRun = {
-  type: "object",
-  description: "an AnalysisRun: name, spec, status (phase, metricResults, runSummary)",
-  additionalProperties: true,
-} as const;
+// An AnalysisRun as the controller persists it (analysis/types.ts): the resolved spec and its status.
+const intOrString = { anyOf: [int, str], description: "a number, or a string from an argument" } as const;
+const runSummary = obj({ count: int, successful: int, failed: int, inconclusive: int, error: int });
+const measurement = obj(
+  { phase: oneOf(ANALYSIS_PHASES), message: str, startedAt: str, finishedAt: str, resumeAt: str, value: str },
+  ["phase", "startedAt"],
+);
+const metricResult = obj(
+  {
+    name: str,
+    phase: oneOf(ANALYSIS_PHASES),
+    measurements: { type: "array", items: measurement },
+    message: str,
+    ...(runSummary.properties as Schema),
+    consecutiveError: int,
+    consecutiveSuccess: int,
+    dryRun: bool,
+  },
+  ["name", "phase", "measurements", "count", "successful", "failed", "inconclusive", "error"],
+);
+// Metrics keep the template's own fields (providers' settings are each provider's business).
+const metric = obj(
+  {
+    name: str,
+    interval: str,
+    initialDelay: str,
+    count: intOrString,
+    successCondition: str,
+    failureCondition: str,
+    failureLimit: intOrString,
+    inconclusiveLimit: intOrString,
+    consecutiveErrorLimit: intOrString,
+    consecutiveSuccessLimit: intOrString,
+    maxWait: str,
+    provider: { type: "object", description: "exactly one provider's settings", additionalProperties: true },
+  },
+  ["name", "provider"],
+  true,
+);
+const analysisRun = obj({
+  name: str,
+  spec: obj({
+    metrics: { type: "array", items: metric },
+    args: { type: "array", items: obj({ name: str, value: str }, ["name"]) },
+    dryRun: { type: "array", items: obj({ metricName: str }) },
+    measurementRetention: { type: "array", items: obj({ metricName: str, limit: int }) },
+    terminate: bool,
+  }),
+  status: obj(
+    {
+      phase: oneOf(ANALYSIS_PHASES),
+      message: str,
+      startedAt: str,
+      completedAt: str,
+      metricResults: { type: "array", items: metricResult },
+      runSummary,
+      dryRunSummary: runSummary,
+    },
+    ["phase", "metricResults", "runSummary"],
+  ),
+});
+
+// The rollout status (rollouts/status.ts): what a client shows; the controller's bookkeeping is left open.
+const { name: _name, ...summaryFields } = rolloutSummarySchema.properties as Schema;
+const rolloutStatus = obj(
+  {
+    ...summaryFields,
+    abortedAt: nullable("string"),
+    abortMessage: nullable("string"),
+    pauseConditions: {
+      type: "array",
+      items: obj({ reason: oneOf(PAUSE_REASONS), since: str, until: nullable("string") }),
+    },
+    history: {
+      type: "array",
+      items: obj({
+        seq: int,
+        at: str,
+        revision: int,
+        event: oneOf(ROLLOUT_EVENTS),
+        stepIndex: nullable("integer"),
+        weight: { type: "number" },
+        message: str,
+      }),
+    },
+    activeVersion: nullable("string"),
+    previewVersion: nullable("string"),
+    blueGreenStage: { type: ["string", "null"], enum: [...BLUE_GREEN_STAGES, null] },
+  },
+  undefined,
+  true,
+);
+
+const storedRun = {
+  ...analysisRun,
+  properties: { ...(analysisRun.properties as Schema), revision: int },
+  required: [...(analysisRun.required as string[]), "revision"],
+};
 
 const trafficReport = obj({
   name: str,
@@ -225,11 +315,7 @@ const RESPONSES: Record<string, Record<string, unknown>> = {
       properties: {
         ...(rolloutSummarySchema.properties as Schema),
         spec: { type: "object", description: "the Rollout document as applied", additionalProperties: true },
-        status: {
-          type: "object",
-          description: "the full rollout status (history, routes, runs…)",
-          additionalProperties: true,
-        },
+        status: rolloutStatus,
         analysisRuns: { type: "array", items: analysisRun },
       },
       required: [...(rolloutSummarySchema.required as string[]), "spec", "status", "analysisRuns"],
@@ -238,7 +324,7 @@ const RESPONSES: Record<string, Record<string, unknown>> = {
   "GET /api/v1/rollouts/:name/traffic": { 200: trafficReport },
   "GET /api/v1/rollouts/:name/traffic/series": { 200: trafficSeriesSchema },
   "GET /api/v1/rollouts/:name/analysisruns": {
-    200: list("runs", { ...analysisRun, properties: { revision: int } }),
+    200: list("runs", storedRun),
   },
 };
 for (const verb of ["promote", "pause", "resume", "abort", "retry", "undo", "set-version"])

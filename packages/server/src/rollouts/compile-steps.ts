@@ -106,19 +106,24 @@ export function compileAnalysis(
   };
 }
 
-/** Argo's StringMatch rule: exactly one of exact, prefix, regex (a regex must compile). */
-function compileStringMatch(doc: StringMatch, path: string, sink: IssueSink): StringMatchValue | undefined {
+/**
+ * Argo's StringMatch rule: exactly one of exact, prefix, regex (a regex must compile). Flagger's
+ * header matches (Istio's StringMatch) follow the same rule.
+ */
+export function compileStringMatch(
+  doc: StringMatch,
+  path: string,
+  sink: IssueSink,
+): StringMatchValue | undefined {
   const kinds = presentKeys(doc, ["exact", "prefix", "regex"]);
-  if (kinds.length === 0) {
-    sink.error(path, "needs one of exact, prefix and regex", {
-      expected: "exactly one of exact, prefix, regex",
-    });
-    return undefined;
-  }
-  if (kinds.length > 1) {
-    sink.error(path, `has ${listWords(kinds)}; a match uses exactly one`, {
-      expected: "exactly one of exact, prefix, regex",
-    });
+  if (kinds.length !== 1) {
+    sink.error(
+      path,
+      kinds.length === 0
+        ? "needs one of exact, prefix and regex"
+        : `has ${listWords(kinds)}; a match uses exactly one`,
+      { expected: "exactly one of exact, prefix, regex" },
+    );
     return undefined;
   }
   if (doc.exact !== undefined) return { exact: doc.exact };

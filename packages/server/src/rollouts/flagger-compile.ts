@@ -2,7 +2,8 @@
  * The meaning checks of a Flagger-shaped `spec.analysis` and its normalised form: Flagger's own
  * rules (stepWeight or stepWeights, iterations for blue/green and A/B) plus what Ramp can honour.
  */
-import { compileRegex, nearest } from "@ramp/engine";
+import { nearest } from "@ramp/engine";
+import { compileStringMatch } from "./compile-steps.js";
 import { durationSeconds, formatSeconds } from "./duration.js";
 import {
   FLAGGER_ANALYSIS_KEYS,
@@ -21,9 +22,9 @@ import {
   type FlaggerWebhook,
   LOAD_TEST_URL,
 } from "./flagger-types.js";
-import { type IssueSink, joinPath, listWords, presentKeys } from "./issues.js";
+import { type IssueSink, joinPath, presentKeys } from "./issues.js";
 import { parseHeyCommand } from "./load-test/hey.js";
-import type { CanaryStrategy, FlaggerStrategy, HeaderRoutingMatch, StringMatchValue } from "./rollout.js";
+import type { CanaryStrategy, FlaggerStrategy, HeaderRoutingMatch } from "./rollout.js";
 import type { RolloutSpecDocument } from "./spec.js";
 
 const BUILTIN_METRICS = ["request-success-rate", "request-duration"] as const;
@@ -211,39 +212,11 @@ function compileMatch(
       );
     }
     for (const [name, value] of headers.slice(0, 1)) {
-      const compiled = stringMatch(value, joinPath(joinPath(at, "headers"), name), sink);
+      const compiled = compileStringMatch(value, joinPath(joinPath(at, "headers"), name), sink);
       if (compiled !== undefined) out.push({ headerName: name, headerValue: compiled });
     }
   });
   return out;
-}
-
-function stringMatch(
-  doc: { exact?: string; prefix?: string; regex?: string },
-  path: string,
-  sink: IssueSink,
-): StringMatchValue | undefined {
-  const kinds = presentKeys(doc, ["exact", "prefix", "regex"]);
-  if (kinds.length !== 1) {
-    sink.error(
-      path,
-      kinds.length === 0
-        ? "needs one of exact, prefix and regex"
-        : `has ${listWords(kinds)}; a match uses exactly one`,
-    );
-    return undefined;
-  }
-  if (doc.exact !== undefined) return { exact: doc.exact };
-  if (doc.prefix !== undefined) return { prefix: doc.prefix };
-  const regex = doc.regex ?? "";
-  const compiled = compileRegex(regex);
-  if (!compiled.ok) {
-    sink.error(joinPath(path, "regex"), `does not compile: ${compiled.message}`, {
-      expected: "an RE2 pattern",
-    });
-    return undefined;
-  }
-  return { regex };
 }
 
 function compileMetrics(

@@ -41,8 +41,10 @@ export const ANALYSIS_PHASES = [
 ] as const;
 export type AnalysisPhase = (typeof ANALYSIS_PHASES)[number];
 
-/** Which part of the rollout wants a run. */
-/** `iteration`: the metric checks of one interval of a Flagger-style analysis. */
+/**
+ * Which part of the rollout wants a run; `iteration`: the metric checks of one interval of a
+ * Flagger-style analysis.
+ */
 export const ANALYSIS_RUN_KINDS = [
   "step",
   "background",

@@ -5,10 +5,13 @@
 import type {
   AnalysisRun,
   AuditEntry,
+  AuditQuery,
   EvaluationSeries,
   FlagDocument,
+  FlagsQuery,
   ProblemDetail,
   Project,
+  PutFlagAnswer,
   RolloutCommand,
   RolloutDetail,
   RolloutSummary,
@@ -60,13 +63,7 @@ export function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, String(status), `HTTP ${status}`);
 }
 
-export interface AuditQuery {
-  readonly kind?: string;
-  readonly key?: string;
-  readonly action?: string;
-  readonly before?: number;
-  readonly limit?: number;
-}
+export type { AuditQuery } from "./types.js";
 
 type Query = Record<string, string | number | boolean | undefined>;
 
@@ -174,7 +171,7 @@ export class Api {
     return this.#call("project");
   }
 
-  async flags(query: { env?: string; q?: string; tag?: string } = {}): Promise<FlagDocument[]> {
+  async flags(query: FlagsQuery = {}): Promise<FlagDocument[]> {
     return (await this.#call<{ flags: FlagDocument[] }>("flags", {}, { query })).flags;
   }
 
@@ -183,11 +180,7 @@ export class Api {
   }
 
   /** PUT with If-Match: the write fails with 409 `version_conflict` when someone wrote since `version`. */
-  putFlag(
-    doc: FlagDocument,
-    version: number,
-    dryRun = false,
-  ): Promise<FlagDocument | { ok: true; flag: FlagDocument }> {
+  putFlag(doc: FlagDocument, version: number, dryRun = false): Promise<PutFlagAnswer> {
     const { version: _v, archived: _a, createdAt: _c, updatedAt: _u, ...body } = doc;
     return this.#call(
       "putFlag",

@@ -1,130 +1,69 @@
 /**
- * The shapes the dashboard reads and writes, typed from the server's OpenAPI document (/openapi.json)
- * and docs/api.md. Only the fields the dashboard uses are required; documents keep unknown fields.
+ * The shapes the dashboard reads and writes, derived from openapi.ts (generated from the server's
+ * /openapi.json): a change to a server response schema breaks the dashboard's type-check, not its users.
+ * Hand-written only where the document says nothing useful, each with its reason.
  */
+import type { paths } from "./openapi.js";
 
+/** The JSON answer of an operation with status 200 (a route or answer that is gone fails to compile here). */
+type Json<O extends { responses: { 200: { content: { "application/json": unknown } } } }> =
+  O["responses"][200]["content"]["application/json"];
+
+/** The query parameters an operation accepts. */
+type Query<O extends { parameters: { query?: unknown } }> = NonNullable<O["parameters"]["query"]>;
+
+/** Any JSON value: what the document leaves open (variant values, audit before/after) holds one. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-export type Scope = "admin" | "read" | "server" | "client";
+export type WhoAmI = Json<paths["/api/v1/whoami"]["get"]>;
+export type Scope = WhoAmI["scope"];
+export type TokenInfo = Json<paths["/api/v1/tokens"]["get"]>["tokens"][number];
+export type Project = Json<paths["/api/v1/project"]["get"]>;
 
-export interface WhoAmI {
-  readonly scope: Scope;
-  readonly environment: string | null;
-  readonly name: string | null;
-}
-
-export interface TokenInfo {
-  readonly id: string;
-  readonly scope: Scope;
-  readonly name: string | null;
-}
-
-export interface Project {
-  readonly key: string;
-  readonly name: string;
-  readonly version: number;
-  readonly environments: readonly { readonly key: string; readonly name: string }[];
-}
-
-/** A percentage split: variant → share (the shares sum to 100). */
-export type Split = Record<string, number>;
-
+/** A flag as the admin API reads it: the engine's flag format plus key, version, archived and dates. */
+export type FlagDocument = Json<paths["/api/v1/flags/{key}"]["get"]>;
+export type FlagsQuery = Query<paths["/api/v1/flags"]["get"]>;
+export type FlagEnvironment = FlagDocument["environments"][string];
+export type Rule = NonNullable<FlagEnvironment["rules"]>[number];
 /** What an environment serves by default: a variant name, `{ variant }` or `{ split }`. */
-export type Serve = string | { variant: string } | { split: Split };
-
-export interface Rule {
-  name?: string;
-  if?: string;
-  segment?: string | string[];
-  variant?: string;
-  split?: Split;
-  rollout?: { percentage: number };
-  [extra: string]: unknown;
-}
-
-export interface FlagEnvironment {
-  on: boolean;
-  targets?: Record<string, string[]>;
-  rules?: Rule[];
-  default?: Serve;
-  [extra: string]: unknown;
-}
-
-/** A flag as the admin API reads it (docs/flag-format.md plus key, version, archived, dates). */
-export interface FlagDocument {
-  key: string;
-  description?: string;
-  owner?: string;
-  tags?: string[];
-  expires?: string;
-  type: "boolean" | "string" | "number" | "object";
-  variants?: Record<string, JsonValue>;
-  offVariant?: string;
-  environments: Record<string, FlagEnvironment>;
-  version: number;
-  archived: boolean;
-  createdAt: string;
-  updatedAt: string;
-  [extra: string]: unknown;
-}
+export type Serve = NonNullable<FlagEnvironment["default"]>;
+/** A percentage split: variant → share (the shares sum to 100). */
+export type Split = NonNullable<Rule["split"]>;
+/** PUT /api/v1/flags/{key}: the stored flag, or with `?dryRun=true` `{ ok, flag }`. */
+export type PutFlagAnswer = Json<paths["/api/v1/flags/{key}"]["put"]>;
 
 /** One problem of a rejected write: where (a path into the flag file), what, what was expected. */
-export interface ProblemDetail {
-  readonly path: string;
-  readonly message: string;
-  readonly expected?: string;
-  readonly suggestion?: string;
-}
+export type ProblemDetail = NonNullable<
+  paths["/api/v1/flags/{key}"]["put"]["responses"]["4XX"]["content"]["application/json"]["error"]["details"]
+>[number];
 
-export interface EvaluationSeries {
-  readonly flag: string;
-  readonly environment: string;
-  readonly stepSeconds: number;
-  readonly from: number;
-  readonly to: number;
-  readonly series: readonly { readonly variant: string; readonly points: readonly [number, number][] }[];
-}
+export type EvaluationSeries = Json<paths["/api/v1/flags/{key}/evaluations"]["get"]>;
 
-export interface AuditDiff {
-  readonly path: string;
-  readonly before?: JsonValue;
-  readonly after?: JsonValue;
-}
+/** The audit filters the dashboard offers (it always asks newest first, so `order` is the client's). */
+export type AuditQuery = Pick<
+  Query<paths["/api/v1/audit"]["get"]>,
+  "kind" | "key" | "action" | "before" | "limit"
+>;
+export type AuditEntry = Json<paths["/api/v1/audit"]["get"]>["entries"][number];
+export type AuditDiff = AuditEntry["diff"][number];
 
-export interface AuditEntry {
-  readonly seq: number;
-  readonly at: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly kind: string;
-  readonly key: string;
-  readonly diff?: readonly AuditDiff[] | null;
-}
+export type RolloutSummary = Json<paths["/api/v1/rollouts"]["get"]>["rollouts"][number];
+export type RolloutPhase = RolloutSummary["phase"];
 
-export type RolloutPhase = "Healthy" | "Progressing" | "Paused" | "Degraded" | string;
+type RolloutAnswer = Json<paths["/api/v1/rollouts/{name}"]["get"]>;
+export type HistoryEvent = RolloutAnswer["status"]["history"][number];
 
-export interface RolloutSummary {
-  readonly name: string;
-  readonly phase: RolloutPhase;
-  readonly message: string | null;
-  readonly revision: number;
-  readonly stepIndex: number | null;
-  readonly canaryWeight: number;
-  readonly stableVersion: string | null;
-  readonly canaryVersion: string | null;
-  readonly aborted: boolean;
-}
+/** An analysis run as the rollouts list them, with the rollout revision it belongs to. */
+export type AnalysisRun = Json<paths["/api/v1/rollouts/{name}/analysisruns"]["get"]>["runs"][number];
+export type MetricSpec = AnalysisRun["spec"]["metrics"][number];
+export type MetricResult = AnalysisRun["status"]["metricResults"][number];
+export type Measurement = MetricResult["measurements"][number];
 
-export interface HistoryEvent {
-  readonly seq: number;
-  readonly at: string;
-  readonly revision: number;
-  readonly event: string;
-  readonly stepIndex: number | null;
-  readonly weight: number;
-  readonly message: string;
-}
-
+/*
+ * Hand-written: the Rollout document as the user applied it (YAML, Argo's or Flagger's shape), which the
+ * server stores as written and re-validates in code, so the OpenAPI document can only say "an object".
+ * Every field is optional: the dashboard reads what is there.
+ */
 export interface CanaryStep {
   readonly setWeight?: number;
   readonly pause?: { readonly duration?: string | number };
@@ -145,87 +84,24 @@ export interface RolloutManifest {
   };
 }
 
-export interface Measurement {
-  readonly phase: string;
-  readonly value?: string;
-  readonly message?: string;
-  readonly startedAt?: string;
-  readonly finishedAt?: string;
-  readonly resumeAt?: string;
-}
+/** GET /api/v1/rollouts/{name}: the summary, the status, the runs, and the spec as applied (read as a manifest). */
+export type RolloutDetail = Omit<RolloutAnswer, "spec"> & { readonly spec: RolloutManifest };
 
-export interface MetricSpec {
-  readonly name: string;
-  readonly successCondition?: string;
-  readonly failureCondition?: string;
-  readonly failureLimit?: number;
-  readonly inconclusiveLimit?: number;
-  readonly count?: number;
-  readonly interval?: string;
-}
+export type TrafficSeries = Json<paths["/api/v1/rollouts/{name}/traffic/series"]["get"]>;
+export type TrafficPoint = TrafficSeries["versions"][number]["points"][number];
 
-export interface MetricResult {
-  readonly name: string;
-  readonly phase: string;
-  readonly message?: string;
-  readonly measurements?: readonly Measurement[];
-  readonly count?: number;
-  readonly successful?: number;
-  readonly failed?: number;
-  readonly inconclusive?: number;
-  readonly error?: number;
-}
-
-export interface AnalysisRun {
-  readonly name: string;
-  readonly revision?: number;
-  readonly spec: { readonly metrics: readonly MetricSpec[] };
-  readonly status?: {
-    readonly phase: string;
-    readonly message?: string;
-    readonly startedAt?: string;
-    readonly metricResults?: readonly MetricResult[];
-  };
-}
-
-export interface RolloutDetail extends RolloutSummary {
-  readonly spec: RolloutManifest;
-  readonly status: { readonly history?: readonly HistoryEvent[]; readonly abortMessage?: string | null };
-  readonly analysisRuns?: readonly AnalysisRun[];
-}
-
-export interface TrafficPoint {
-  readonly t: number;
-  readonly requestsPerSecond: number;
-  readonly errorRate: number;
-  readonly p99Ms: number | null;
-}
-
-export interface TrafficSeries {
-  readonly name: string;
-  readonly measured: boolean;
-  readonly stepSeconds: number;
-  readonly versions: readonly {
-    readonly role: "stable" | "canary";
-    readonly version: string;
-    readonly points: readonly TrafficPoint[];
-  }[];
-}
-
+/** The rollout commands the dashboard offers (each a `POST /api/v1/rollouts/{name}/<command>` answering the summary). */
 export type RolloutCommand = "promote" | "pause" | "resume" | "abort" | "retry";
 
+/*
+ * Hand-written: GET /api/v1/events is a text/event-stream, which the document describes only in words
+ * (packages/server/src/http/routes/events.ts). The payloads reuse the derived shapes where they are the same.
+ */
 /** Events of GET /api/v1/events, by name. */
 export interface LiveEvents {
   readonly flag: { readonly key: string; readonly version: number };
   readonly segment: { readonly key: string; readonly version: number };
   readonly rollout: { readonly name: string; readonly summary: RolloutSummary };
-  readonly audit: {
-    readonly seq: number;
-    readonly kind: string;
-    readonly key: string;
-    readonly action: string;
-    readonly actor: string;
-    readonly at: string;
-  };
+  readonly audit: Pick<AuditEntry, "seq" | "kind" | "key" | "action" | "actor" | "at">;
   readonly evaluations: { readonly flag: string; readonly environment: string };
 }

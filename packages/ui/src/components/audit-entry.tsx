@@ -1,6 +1,7 @@
 /** One audit entry: who did what when, and its diff (path, before → after). */
 import type { AuditEntry as Entry } from "../api/types.js";
 import { useSession } from "../session-context.js";
+import { ColumnHeads } from "./column-heads.js";
 import { json, time } from "./format.js";
 
 export function AuditEntryView({ entry, showKey = true }: { entry: Entry; showKey?: boolean }) {
@@ -32,13 +33,7 @@ export function AuditEntryView({ entry, showKey = true }: { entry: Entry; showKe
             {diff.length} change{diff.length === 1 ? "" : "s"}
           </summary>
           <table className="diff">
-            <thead>
-              <tr>
-                <th scope="col">Path</th>
-                <th scope="col">Before</th>
-                <th scope="col">After</th>
-              </tr>
-            </thead>
+            <ColumnHeads names={["Path", "Before", "After"]} />
             <tbody>
               {diff.map((d, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: a diff is fixed once written.

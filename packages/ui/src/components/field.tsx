@@ -10,3 +10,22 @@ export function Field(p: { label: string; className?: string; children: ReactEle
     </div>
   );
 }
+
+/** A labelled search box (filters as you type). */
+export function SearchField(p: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder: string;
+}) {
+  return (
+    <Field label={p.label}>
+      <input
+        type="search"
+        value={p.value}
+        onChange={(e) => p.onChange(e.target.value)}
+        placeholder={p.placeholder}
+      />
+    </Field>
+  );
+}

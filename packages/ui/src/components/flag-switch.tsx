@@ -3,10 +3,10 @@
  * production), plain text for read-only tokens. A stale version (409) reloads and says so.
  */
 import { useState } from "react";
-import { ApiError } from "../api/client.js";
 import type { FlagDocument } from "../api/types.js";
 import { useSession } from "../session-context.js";
 import { ConfirmDialog } from "./confirm-dialog.js";
+import { flagWriteFailure } from "./flag-write-failure.js";
 
 export function FlagSwitch(p: {
   flag: FlagDocument;
@@ -34,11 +34,7 @@ export function FlagSwitch(p: {
     try {
       p.onChanged(await api.setOn(p.flag.key, p.env, !on, p.flag.version));
     } catch (e) {
-      setMessage(
-        e instanceof ApiError && e.status === 409
-          ? "Someone else changed this flag first; it was reloaded — look again and retry."
-          : `Not switched: ${e instanceof Error ? e.message : String(e)}`,
-      );
+      setMessage(flagWriteFailure(e, "Not switched"));
       p.onChanged(undefined);
     } finally {
       setBusy(false);

@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import type { AuditQuery } from "../api/client.js";
 import type { AuditEntry } from "../api/types.js";
 import { AuditEntryView } from "../components/audit-entry.js";
-import { Field } from "../components/field.js";
+import { Field, SearchField } from "../components/field.js";
 import { ErrorBox } from "../components/format.js";
 import { useLive, useSession } from "../session-context.js";
 import { useThrottled } from "../use-load.js";
@@ -98,22 +98,8 @@ export function AuditPage() {
               ))}
             </select>
           </Field>
-          <Field label="Key">
-            <input
-              type="search"
-              value={key}
-              onChange={(e) => setKey(e.target.value)}
-              placeholder="e.g. new_checkout"
-            />
-          </Field>
-          <Field label="Action">
-            <input
-              type="search"
-              value={action}
-              onChange={(e) => setAction(e.target.value)}
-              placeholder="e.g. flag.update"
-            />
-          </Field>
+          <SearchField label="Key" value={key} onChange={setKey} placeholder="e.g. new_checkout" />
+          <SearchField label="Action" value={action} onChange={setAction} placeholder="e.g. flag.update" />
         </form>
       </div>
       <ErrorBox error={error} title="Could not load the audit log" />

@@ -1,7 +1,8 @@
 /** The flags of the chosen environment: search, tag filter, kill switches, owner, age and stale badges. */
 
 import { useMemo, useState } from "react";
-import { Field } from "../components/field.js";
+import { ColumnHeads } from "../components/column-heads.js";
+import { Field, SearchField } from "../components/field.js";
 import { FlagSwitch } from "../components/flag-switch.js";
 import { age, ErrorBox, StaleBadge } from "../components/format.js";
 import { serveText } from "../components/serve-text.js";
@@ -39,14 +40,12 @@ export function FlagsPage() {
           Flags <span className="muted">in {env}</span>
         </h1>
         <div className="filters">
-          <Field label="Search">
-            <input
-              type="search"
-              value={query}
-              onChange={(e) => setQuery(e.target.value)}
-              placeholder="key, description, owner"
-            />
-          </Field>
+          <SearchField
+            label="Search"
+            value={query}
+            onChange={setQuery}
+            placeholder="key, description, owner"
+          />
           <Field label="Tag">
             <select value={tag} onChange={(e) => setTag(e.target.value)}>
               <option value="">all tags</option>
@@ -63,16 +62,7 @@ export function FlagsPage() {
       {flags.data !== undefined && (
         <div className="table-wrap">
           <table className="list flags">
-            <thead>
-              <tr>
-                <th scope="col">Flag</th>
-                <th scope="col">Status</th>
-                <th scope="col">Serves by default</th>
-                <th scope="col">Owner</th>
-                <th scope="col">Tags</th>
-                <th scope="col">Age</th>
-              </tr>
-            </thead>
+            <ColumnHeads names={["Flag", "Status", "Serves by default", "Owner", "Tags", "Age"]} />
             <tbody>
               {shown.map((f) => (
                 <tr key={f.key} data-flag={f.key}>

@@ -1,5 +1,6 @@
 /** Every rollout with its phase, versions and current canary weight, updated by the event stream. */
 import type { RolloutSummary } from "../api/types.js";
+import { ColumnHeads } from "../components/column-heads.js";
 import { ErrorBox, PhaseBadge } from "../components/format.js";
 import { WeightBar } from "../components/weight-bar.js";
 import { Link } from "../router.js";
@@ -36,16 +37,7 @@ export function RolloutsPage() {
       {rollouts.data !== undefined && rollouts.data.length > 0 && (
         <div className="table-wrap">
           <table className="list rollouts">
-            <thead>
-              <tr>
-                <th scope="col">Rollout</th>
-                <th scope="col">Phase</th>
-                <th scope="col">Canary weight</th>
-                <th scope="col">Stable</th>
-                <th scope="col">Canary</th>
-                <th scope="col">Message</th>
-              </tr>
-            </thead>
+            <ColumnHeads names={["Rollout", "Phase", "Canary weight", "Stable", "Canary", "Message"]} />
             <tbody>
               {rollouts.data.map((r) => (
                 <tr key={r.name} data-rollout={r.name}>

@@ -73,7 +73,7 @@ describe("@openfeature/ofrep-web-provider against Ramp", () => {
       reason: "DISABLED",
     });
 
-    await OpenFeature.clearProviders("sse");
+    await OpenFeature.clearProviders();
     await until(async () => ((await openStreams()) === 0 ? true : undefined), "the stream to close");
     await h.putFlag(flag(true));
   });
@@ -97,6 +97,6 @@ describe("@openfeature/ofrep-web-provider against Ramp", () => {
       () => (client.getBooleanValue("new_checkout", true) === false ? true : undefined),
       "the poll to see the change",
     );
-    await OpenFeature.clearProviders("poll");
+    await OpenFeature.clearProviders();
   });
 });

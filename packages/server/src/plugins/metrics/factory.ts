@@ -13,12 +13,13 @@ import {
 } from "../../analysis/issues.js";
 import type { Metric, MetricProviderSpec, ProviderConfig } from "../../analysis/types.js";
 import { BuiltinMetricProvider, parseBuiltinMetric, type VersionMetricsSource } from "./builtin/index.js";
-import { CommandMetricProvider, parseCommandMetric } from "./command/index.js";
+import { CommandMetricProvider, readCommandSettings } from "./command/index.js";
 import { MetricProviderError } from "./errors.js";
 import { toJsonObject } from "./json.js";
 import { PrometheusMetricProvider, parsePrometheusMetric } from "./prometheus/index.js";
 import type { MetricProvider } from "./provider.js";
-import { parseWebMetric, WebMetricProvider } from "./web/index.js";
+import { storedSettings } from "./provider-settings.js";
+import { readWebSettings, WebMetricProvider } from "./web/index.js";
 
 /** Every provider key a template may use: Argo's providers and Ramp's `builtin` and `command`. */
 export const METRIC_PROVIDER_TYPES = [
@@ -97,11 +98,11 @@ export function parseProviderSpec(
       return prometheus === undefined ? undefined : { prometheus };
     }
     case "web": {
-      const web = parseWebMetric(config, at, issues, resolved);
+      const web = storedSettings(readWebSettings, config, at, issues, resolved)?.json;
       return web === undefined ? undefined : { web };
     }
     case "command": {
-      const command = parseCommandMetric(config, at, issues, resolved);
+      const command = storedSettings(readCommandSettings, config, at, issues, resolved)?.json;
       return command === undefined ? undefined : { command };
     }
     default: {

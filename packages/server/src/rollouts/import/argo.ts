@@ -6,6 +6,7 @@ import { convertAnalysisTemplate } from "./argo-analysis.js";
 import { convertArgoRollout } from "./argo-rollout.js";
 import { describeObject, list, type Obj, obj, spreadLists, str } from "./documents.js";
 import { DocumentReport, type ImportIssue, type ImportResult, joinPath } from "./report.js";
+import { eachObject, finishImport } from "./walk.js";
 import type { ImportOptions } from "./workload.js";
 
 const TEMPLATE_KINDS = ["AnalysisTemplate", "ClusterAnalysisTemplate"];
@@ -20,13 +21,7 @@ export function importArgo(input: readonly unknown[], options: ImportOptions = {
   const issues: ImportIssue[] = [];
   const converted: (Obj | undefined)[] = all.map(() => undefined);
   const used = new Set<number>();
-  all.forEach((d, index) => {
-    const doc = obj(d);
-    const report = new DocumentReport(issues, index, describeObject(d));
-    if (doc === undefined) {
-      report.error("", "expected a Kubernetes object (a map with apiVersion, kind, metadata, spec)");
-      return;
-    }
+  eachObject(all, issues, (doc, index, report) => {
     if (doc.kind === "Rollout") {
       const r = convertArgoRollout(doc, all, options, report);
       converted[index] = r.rollout;
@@ -51,16 +46,12 @@ export function importArgo(input: readonly unknown[], options: ImportOptions = {
           `apply an AnalysisTemplate named ${ref.name} with the rollout`,
         );
   });
-  all.forEach((d, index) => {
-    const kind = str(obj(d)?.kind);
-    if (kind === undefined || kind === "Rollout" || TEMPLATE_KINDS.includes(kind)) return;
-    const report = new DocumentReport(issues, index, describeObject(d));
-    if (used.has(index))
-      report.note("", "used for its pod template (the rollout's workloadRef); not printed");
-    else report.note("", `skipped: ${skipReason(kind)}`);
+  return finishImport(all, converted, issues, {
+    converts: (kind) => kind === "Rollout" || TEMPLATE_KINDS.includes(kind),
+    used,
+    usedNote: "used for its pod template (the rollout's workloadRef); not printed",
+    skipReason,
   });
-  issues.sort((a, b) => a.document - b.document);
-  return { documents: converted.filter((c): c is Obj => c !== undefined), issues };
 }
 
 function skipReason(kind: string): string {

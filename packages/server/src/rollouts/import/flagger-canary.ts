@@ -3,6 +3,7 @@
  * Flagger's fields; the mesh or ingress provider becomes Ramp's proxy; the target Deployment's pod
  * template (when it is in the file) gives the version; Kubernetes-only fields are reported.
  */
+import { FLAGGER_ANALYSIS_KEYS } from "../flagger-spec.js";
 import { RAMP_API_VERSION } from "./argo-rollout.js";
 import { findDeployment, keptMetadata, list, type Obj, obj, str } from "./documents.js";
 import { convertWebhooks } from "./flagger-webhooks.js";
@@ -10,20 +11,11 @@ import { type DocumentReport, joinPath } from "./report.js";
 import { validateRollout } from "./validate.js";
 import { type ImportOptions, proxyRouting, workloadFor } from "./workload.js";
 
-/** CanaryAnalysis fields Ramp runs as Flagger does. */
-const CARRIED = [
-  "interval",
-  "threshold",
-  "maxWeight",
-  "stepWeight",
-  "stepWeights",
-  "stepWeightPromotion",
-  "iterations",
-  "mirror",
-  "mirrorWeight",
-  "primaryReadyThreshold",
-  "canaryReadyThreshold",
-] as const;
+/** CanaryAnalysis fields the importer converts or reports one by one. */
+const CONVERTED: readonly string[] = ["match", "metrics", "webhooks", "alerts", "sessionAffinity"];
+
+/** CanaryAnalysis fields Ramp runs as Flagger does: copied as written. */
+const CARRIED = FLAGGER_ANALYSIS_KEYS.filter((key) => !CONVERTED.includes(key));
 
 const BUILTIN_METRICS = ["request-success-rate", "request-duration"];
 
@@ -185,14 +177,7 @@ function convertAnalysis(analysis: Obj, path: string, ctx: AnalysisContext, repo
       "Flagger's cookie affinity is not supported",
       "trafficRouting.proxy.sticky: { cookie: NAME } keeps a user on one version by hashing a cookie",
     );
-  const known = [
-    ...CARRIED,
-    "match",
-    "metrics",
-    "webhooks",
-    "alerts",
-    "sessionAffinity",
-  ] as readonly string[];
+  const known: readonly string[] = FLAGGER_ANALYSIS_KEYS;
   for (const key of Object.keys(analysis))
     if (!known.includes(key))
       report.unsupported(joinPath(path, key), "is not a CanaryAnalysis field Ramp knows; dropped");

@@ -6,6 +6,7 @@ import { describeObject, type Obj, obj, spreadLists, str } from "./documents.js"
 import { convertCanary } from "./flagger-canary.js";
 import { convertMetricTemplate } from "./flagger-metric-template.js";
 import { DocumentReport, type ImportIssue, type ImportResult } from "./report.js";
+import { eachObject, finishImport } from "./walk.js";
 import type { ImportOptions } from "./workload.js";
 
 /**
@@ -29,27 +30,18 @@ export function importFlagger(input: readonly unknown[], options: ImportOptions 
     if (name !== undefined) outcomes.set(name, t !== undefined);
   });
   const used = new Set<number>();
-  all.forEach((d, index) => {
-    const doc = obj(d);
-    const report = new DocumentReport(issues, index, describeObject(d));
-    if (doc === undefined) {
-      report.error("", "expected a Kubernetes object (a map with apiVersion, kind, metadata, spec)");
-      return;
-    }
+  eachObject(all, issues, (doc, index, report) => {
     if (doc.kind !== "Canary") return;
     const c = convertCanary(doc, all, outcomes, options, report);
     converted[index] = c.rollout;
     if (c.usedDeployment !== undefined) used.add(c.usedDeployment);
   });
-  all.forEach((d, index) => {
-    const kind = str(obj(d)?.kind);
-    if (kind === undefined || kind === "Canary" || kind === "MetricTemplate") return;
-    const report = new DocumentReport(issues, index, describeObject(d));
-    if (used.has(index)) report.note("", "used for its pod template (a Canary's targetRef); not printed");
-    else report.note("", `skipped: ${skipReason(kind)}`);
+  return finishImport(all, converted, issues, {
+    converts: (kind) => kind === "Canary" || kind === "MetricTemplate",
+    used,
+    usedNote: "used for its pod template (a Canary's targetRef); not printed",
+    skipReason,
   });
-  issues.sort((a, b) => a.document - b.document);
-  return { documents: converted.filter((c): c is Obj => c !== undefined), issues };
 }
 
 function skipReason(kind: string): string {

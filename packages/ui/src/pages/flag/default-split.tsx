@@ -5,10 +5,10 @@
  */
 
 import { useEffect, useState } from "react";
-import { ApiError } from "../../api/client.js";
 import type { FlagDocument } from "../../api/types.js";
 import { ConfirmDialog } from "../../components/confirm-dialog.js";
 import { Field } from "../../components/field.js";
+import { flagWriteFailure } from "../../components/flag-write-failure.js";
 import { useSession } from "../../session-context.js";
 
 function shareOf(flag: FlagDocument, env: string, variant: string): number {
@@ -40,11 +40,7 @@ export function DefaultSplit(p: {
       p.onChanged(await api.setRollout(p.flag.key, p.env, value, variant, p.flag.version));
       setMessage(`Default split: ${variant} ${value}%, ${p.flag.offVariant} ${100 - value}%.`);
     } catch (e) {
-      setMessage(
-        e instanceof ApiError && e.status === 409
-          ? "Someone else changed this flag first; it was reloaded — look again and retry."
-          : `Not applied: ${e instanceof Error ? e.message : String(e)}`,
-      );
+      setMessage(flagWriteFailure(e, "Not applied"));
       p.onChanged(undefined);
     }
   };

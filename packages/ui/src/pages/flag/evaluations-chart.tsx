@@ -28,11 +28,11 @@ export function EvaluationsChart({ flagKey }: { flagKey: string }) {
 
   const chart = useMemo(() => {
     const s = series.data?.series ?? [];
-    const xs = s[0]?.points.map((p) => p[0]) ?? [];
+    const xs = s[0]?.points.map((p) => p[0] ?? 0) ?? [];
     return {
       series: s.map((v, i) => ({ label: v.variant, color: COLORS[i % COLORS.length] ?? "#333" })),
-      data: [xs, ...s.map((v) => v.points.map((p) => p[1]))] as [number[], ...number[][]],
-      total: s.map((v) => ({ variant: v.variant, count: v.points.reduce((n, p) => n + p[1], 0) })),
+      data: [xs, ...s.map((v) => v.points.map((p) => p[1] ?? 0))] as [number[], ...number[][]],
+      total: s.map((v) => ({ variant: v.variant, count: v.points.reduce((n, p) => n + (p[1] ?? 0), 0) })),
     };
   }, [series.data]);
 

@@ -1,7 +1,8 @@
 /** One flag: its switch, default split, variants, targets and rules in the chosen environment, evaluations and history. */
 
 import { FlagSwitch } from "../../components/flag-switch.js";
-import { age, ErrorBox, json, StaleBadge } from "../../components/format.js";
+import { age, json, StaleBadge } from "../../components/format.js";
+import { NotLoaded } from "../../components/not-loaded.js";
 import { serveText } from "../../components/serve-text.js";
 import { Link } from "../../router.js";
 import { useLive, useSession } from "../../session-context.js";
@@ -27,15 +28,7 @@ export function FlagPage({ flagKey }: { flagKey: string }) {
 
   const f = flag.data;
   if (f === undefined)
-    return (
-      <section>
-        <p>
-          <Link href="/flags">← Flags</Link>
-        </p>
-        <ErrorBox error={flag.error} title={`Could not load ${flagKey}`} />
-        {flag.error === undefined && <p aria-busy="true">Loading…</p>}
-      </section>
-    );
+    return <NotLoaded back={{ href: "/flags", label: "Flags" }} name={flagKey} error={flag.error} />;
   const e = f.environments[env];
   return (
     <article aria-labelledby="flag-title" className="flag-page">

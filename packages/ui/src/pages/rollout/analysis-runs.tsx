@@ -3,6 +3,7 @@
  * with the value, the verdict and why (the condition it met or missed, or the provider's message).
  */
 import type { AnalysisRun, Measurement, MetricSpec } from "../../api/types.js";
+import { ColumnHeads } from "../../components/column-heads.js";
 import { PhaseBadge, time } from "../../components/format.js";
 
 function formatValue(v: string | undefined): string {
@@ -76,15 +77,7 @@ export function AnalysisRuns({ runs }: { runs: readonly AnalysisRun[] }) {
                 </h4>
                 <div className="table-wrap">
                   <table className="measurements">
-                    <thead>
-                      <tr>
-                        <th scope="col">#</th>
-                        <th scope="col">Phase</th>
-                        <th scope="col">Value</th>
-                        <th scope="col">Why</th>
-                        <th scope="col">Finished</th>
-                      </tr>
-                    </thead>
+                    <ColumnHeads names={["#", "Phase", "Value", "Why", "Finished"]} />
                     <tbody>
                       {(mr.measurements ?? []).map((m, i) => (
                         // biome-ignore lint/suspicious/noArrayIndexKey: measurements only grow.

@@ -1,5 +1,6 @@
 /** One rollout: phase and weight, the step timeline, live traffic, analysis runs, history and the operator's actions. */
 import { ErrorBox, PhaseBadge, time } from "../../components/format.js";
+import { NotLoaded } from "../../components/not-loaded.js";
 import { WeightBar } from "../../components/weight-bar.js";
 import { Link } from "../../router.js";
 import { useLive, useSession } from "../../session-context.js";
@@ -28,15 +29,7 @@ export function RolloutPage({ name }: { name: string }) {
 
   const r = detail.data;
   if (r === undefined)
-    return (
-      <section>
-        <p>
-          <Link href="/rollouts">← Rollouts</Link>
-        </p>
-        <ErrorBox error={detail.error} title={`Could not load ${name}`} />
-        {detail.error === undefined && <p aria-busy="true">Loading…</p>}
-      </section>
-    );
+    return <NotLoaded back={{ href: "/rollouts", label: "Rollouts" }} name={name} error={detail.error} />;
   const history = [...(r.status.history ?? [])].reverse().slice(0, 30);
   return (
     <article aria-labelledby="rollout-title" className="rollout-page">

@@ -53,7 +53,8 @@ export function TrafficCharts({ name }: { name: string }) {
         ? undefined
         : {
             rps: align(s, (p) => p.requestsPerSecond),
-            errors: align(s, (p) => p.errorRate * 100),
+            // A window without requests has no error rate: a gap, not 0%.
+            errors: align(s, (p) => (p.errorRate === null ? null : p.errorRate * 100)),
             p99: align(s, (p) => p.p99Ms),
           },
     [s],

@@ -4,15 +4,8 @@
  * again, typed, for each measurement.
  */
 
-import {
-  checkKnownKeys,
-  describeValue,
-  type IssueList,
-  isPlainObject,
-  joinPath,
-} from "../../../analysis/issues.js";
-import type { ProviderConfig } from "../../../analysis/types.js";
-import { toJsonObject } from "../json.js";
+import { describeValue, isPlainObject, joinPath } from "../../../analysis/issues.js";
+import { type SettingsReader, settingsObject } from "../provider-settings.js";
 
 const KEYS = ["command", "env", "cwd", "timeoutSeconds"] as const;
 
@@ -26,31 +19,11 @@ export interface CommandSettings {
   readonly timeoutMs: number;
 }
 
-/** For a template or run: the settings as JSON (stored as written), or undefined after reporting. */
-export function parseCommandMetric(
-  value: unknown,
-  path: string,
-  issues: IssueList,
-  resolved: boolean,
-): ProviderConfig | undefined {
-  const settings = readCommandSettings(value, path, issues, resolved);
-  if (settings === undefined || !isPlainObject(value)) return undefined;
-  return toJsonObject(value, path, issues);
-}
-
 /** The settings, typed, or undefined after reporting every problem with its path. */
-export function readCommandSettings(
-  value: unknown,
-  path: string,
-  issues: IssueList,
-  _resolved: boolean,
-): CommandSettings | undefined {
-  if (!isPlainObject(value)) {
-    issues.error(path, `expected an object such as { command: "./check.sh" }, got ${describeValue(value)}`);
-    return undefined;
-  }
+export const readCommandSettings: SettingsReader<CommandSettings> = (input, path, issues) => {
   const before = issues.items.length;
-  checkKnownKeys(value, KEYS, path, issues);
+  const value = settingsObject(input, KEYS, path, issues, 'an object such as { command: "./check.sh" }');
+  if (value === undefined) return undefined;
   const { command, env, cwd, timeoutSeconds } = value;
   let argv: string[] = [];
   const at = joinPath(path, "command");
@@ -106,4 +79,4 @@ export function readCommandSettings(
     ...(typeof cwd === "string" && { cwd }),
     timeoutMs: (typeof timeoutSeconds === "number" ? timeoutSeconds : DEFAULT_COMMAND_TIMEOUT_SECONDS) * 1000,
   };
-}
+};

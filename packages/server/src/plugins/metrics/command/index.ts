@@ -16,14 +16,13 @@
 import { spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
 import type { JsonValue } from "@ramp/engine";
-import { IssueList } from "../../../analysis/issues.js";
 import type { Metric } from "../../../analysis/types.js";
 import { excerpt } from "../http/request.js";
-import { issuesText } from "../http/settings.js";
 import type { MeasurementContext, MeasurementResult, MetricProvider } from "../provider.js";
+import { measuredSettings } from "../provider-settings.js";
 import { type CommandSettings, readCommandSettings } from "./config.js";
 
-export { DEFAULT_COMMAND_TIMEOUT_SECONDS, parseCommandMetric, readCommandSettings } from "./config.js";
+export { DEFAULT_COMMAND_TIMEOUT_SECONDS, readCommandSettings } from "./config.js";
 
 const STDOUT_LIMIT = 64 * 1024;
 const STDERR_LIMIT = 4 * 1024;
@@ -44,11 +43,9 @@ export class CommandMetricProvider implements MetricProvider {
   readonly type = "command";
 
   async measure(metric: Metric, context: MeasurementContext): Promise<MeasurementResult> {
-    const raw = metric.provider.command;
-    if (raw === undefined) return { error: `command: metric '${metric.name}' has no command settings` };
-    const issues = new IssueList();
-    const settings = readCommandSettings(raw, "provider.command", issues, true);
-    if (settings === undefined) return { error: `command: invalid settings: ${issuesText(issues)}` };
+    const read = measuredSettings(metric, "command", readCommandSettings);
+    if ("error" in read) return read;
+    const { settings } = read;
     if (settings.cwd !== undefined) {
       const dir = await stat(settings.cwd).catch(() => undefined);
       if (dir?.isDirectory() !== true)

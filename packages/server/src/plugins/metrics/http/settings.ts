@@ -11,6 +11,7 @@ import {
   isPlainObject,
   joinPath,
 } from "../../../analysis/issues.js";
+import { settingsObject } from "../provider-settings.js";
 
 export interface HeaderSetting {
   readonly key: string;
@@ -29,12 +30,41 @@ export interface AuthSettings {
   readonly oauth2?: OAuth2Settings;
 }
 
+/** How an HTTP-calling provider connects: `insecure`, `headers` and `authentication`, as Argo has them. */
+export interface HttpSettings {
+  readonly insecure: boolean;
+  readonly headers: readonly HeaderSetting[];
+  readonly authentication: AuthSettings;
+}
+
 // RFC 9110 token characters: what a header name may be made of.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Whether a template string still waits for `{{args.*}}` substitution (checked once resolved). */
 export function isDeferred(value: unknown, resolved: boolean): boolean {
   return !resolved && typeof value === "string" && value.includes("{{");
+}
+
+/** A provider's `insecure`, `headers` and `authentication`, or undefined after reporting what is wrong. */
+export function parseHttpSettings(
+  value: Record<string, unknown>,
+  path: string,
+  issues: IssueList,
+  resolved: boolean,
+): HttpSettings | undefined {
+  const { insecure } = value;
+  if (insecure !== undefined && typeof insecure !== "boolean") {
+    issues.error(joinPath(path, "insecure"), `expected true or false, got ${describeValue(insecure)}`);
+  }
+  const headers = parseHeaders(value.headers, joinPath(path, "headers"), issues, resolved);
+  const authentication = parseAuthentication(
+    value.authentication,
+    joinPath(path, "authentication"),
+    issues,
+    resolved,
+  );
+  if (headers === undefined || authentication === undefined) return undefined;
+  return { insecure: insecure === true, headers, authentication };
 }
 
 /** `headers: [{key, value}]`, Argo's WebMetricHeader list. */
@@ -85,13 +115,16 @@ export function parseAuthentication(
   resolved: boolean,
 ): AuthSettings | undefined {
   if (value === undefined) return {};
-  if (!isPlainObject(value)) {
-    issues.error(path, `expected an object with basicAuth or oauth2, got ${describeValue(value)}`);
-    return undefined;
-  }
   const before = issues.items.length;
-  checkKnownKeys(value, ["basicAuth", "oauth2", "sigv4"], path, issues);
-  const { basicAuth, oauth2, sigv4 } = value;
+  const auth = settingsObject(
+    value,
+    ["basicAuth", "oauth2", "sigv4"],
+    path,
+    issues,
+    "an object with basicAuth or oauth2",
+  );
+  if (auth === undefined) return undefined;
+  const { basicAuth, oauth2, sigv4 } = auth;
   if (sigv4 !== undefined && !(isPlainObject(sigv4) && Object.values(sigv4).every((v) => v === ""))) {
     issues.error(
       joinPath(path, "sigv4"),
@@ -147,14 +180,17 @@ function stringFields<K extends string>(
   others: readonly string[] = [],
 ): Partial<Record<K, string>> | undefined {
   if (value === undefined) return undefined;
-  if (!isPlainObject(value)) {
-    issues.error(path, `expected an object with ${fields.join(", ")}, got ${describeValue(value)}`);
-    return undefined;
-  }
-  checkKnownKeys(value, [...fields, ...others], path, issues);
+  const o = settingsObject(
+    value,
+    [...fields, ...others],
+    path,
+    issues,
+    `an object with ${fields.join(", ")}`,
+  );
+  if (o === undefined) return undefined;
   const out: Partial<Record<K, string>> = {};
   for (const field of fields) {
-    const v = value[field] ?? "";
+    const v = o[field] ?? "";
     if (typeof v !== "string")
       issues.error(joinPath(path, field), `expected a string, got ${describeValue(v)}`);
     else out[field] = v;
@@ -180,9 +216,4 @@ export function headerMap(headers: readonly HeaderSetting[]): Record<string, str
     out[h.key] = h.value;
   }
   return out;
-}
-
-/** Turns collected issues into one error sentence, for a measurement. */
-export function issuesText(issues: IssueList): string {
-  return issues.items.map((i) => (i.path === "" ? i.message : `${i.path}: ${i.message}`)).join("; ");
 }

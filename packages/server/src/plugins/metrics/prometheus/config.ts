@@ -4,23 +4,10 @@
  */
 
 import { parseDuration } from "../../../analysis/duration.js";
-import {
-  checkKnownKeys,
-  describeValue,
-  type IssueList,
-  isPlainObject,
-  joinPath,
-} from "../../../analysis/issues.js";
+import { describeValue, type IssueList, joinPath } from "../../../analysis/issues.js";
 import type { PrometheusMetric } from "../../../analysis/types.js";
-import {
-  type AuthSettings,
-  type HeaderSetting,
-  isDeferred,
-  isHttpUrl,
-  parseAuthentication,
-  parseHeaders,
-} from "../http/settings.js";
-import { toJsonObject } from "../json.js";
+import { type HttpSettings, isDeferred, isHttpUrl, parseHttpSettings } from "../http/settings.js";
+import { type SettingsReader, settingsObject, storedSettings } from "../provider-settings.js";
 import { evaluateTimeExpression } from "./time-expression.js";
 
 const KEYS = ["address", "query", "authentication", "timeout", "insecure", "headers", "rangeQuery"] as const;
@@ -28,13 +15,10 @@ const KEYS = ["address", "query", "authentication", "timeout", "insecure", "head
 /** Argo's default query timeout (metricproviders/prometheus: 30 s when `timeout` is not set). */
 export const DEFAULT_PROMETHEUS_TIMEOUT_SECONDS = 30;
 
-export interface PrometheusSettings {
+export interface PrometheusSettings extends HttpSettings {
   readonly address?: string;
   readonly query: string;
   readonly timeoutMs: number;
-  readonly insecure: boolean;
-  readonly headers: readonly HeaderSetting[];
-  readonly authentication: AuthSettings;
   readonly rangeQuery?: { readonly start: string; readonly end: string; readonly stepMs: number };
 }
 
@@ -45,26 +29,16 @@ export function parsePrometheusMetric(
   issues: IssueList,
   resolved: boolean,
 ): PrometheusMetric | undefined {
-  const settings = readPrometheusSettings(value, path, issues, resolved);
-  if (settings === undefined || !isPlainObject(value)) return undefined;
-  const json = toJsonObject(value, path, issues);
-  return json === undefined ? undefined : { ...json, query: settings.query };
+  const stored = storedSettings(readPrometheusSettings, value, path, issues, resolved);
+  return stored === undefined ? undefined : { ...stored.json, query: stored.settings.query };
 }
 
 /** The settings, typed, or undefined after reporting every problem with its path. */
-export function readPrometheusSettings(
-  value: unknown,
-  path: string,
-  issues: IssueList,
-  resolved: boolean,
-): PrometheusSettings | undefined {
-  if (!isPlainObject(value)) {
-    issues.error(path, `expected an object with a query, got ${describeValue(value)}`);
-    return undefined;
-  }
+export const readPrometheusSettings: SettingsReader<PrometheusSettings> = (input, path, issues, resolved) => {
   const before = issues.items.length;
-  checkKnownKeys(value, KEYS, path, issues);
-  const { query, address, timeout, insecure } = value;
+  const value = settingsObject(input, KEYS, path, issues, "an object with a query");
+  if (value === undefined) return undefined;
+  const { query, address, timeout } = value;
   if (typeof query !== "string" || query.trim() === "") {
     issues.error(joinPath(path, "query"), `required: a PromQL query, got ${describeValue(query)}`);
   }
@@ -83,22 +57,12 @@ export function readPrometheusSettings(
       `expected a whole number of seconds > 0, got ${describeValue(timeout)}`,
     );
   }
-  if (insecure !== undefined && typeof insecure !== "boolean") {
-    issues.error(joinPath(path, "insecure"), `expected true or false, got ${describeValue(insecure)}`);
-  }
-  const headers = parseHeaders(value.headers, joinPath(path, "headers"), issues, resolved);
-  const authentication = parseAuthentication(
-    value.authentication,
-    joinPath(path, "authentication"),
-    issues,
-    resolved,
-  );
+  const http = parseHttpSettings(value, path, issues, resolved);
   const rangeQuery = parseRangeQuery(value.rangeQuery, joinPath(path, "rangeQuery"), issues, resolved);
   if (
     issues.items.length > before ||
     typeof query !== "string" ||
-    headers === undefined ||
-    authentication === undefined ||
+    http === undefined ||
     rangeQuery === null
   ) {
     return undefined;
@@ -107,12 +71,10 @@ export function readPrometheusSettings(
     ...(typeof address === "string" && address !== "" && { address }),
     query,
     timeoutMs: (typeof timeout === "number" ? timeout : DEFAULT_PROMETHEUS_TIMEOUT_SECONDS) * 1000,
-    insecure: insecure === true,
-    headers,
-    authentication,
+    ...http,
     ...(rangeQuery !== undefined && { rangeQuery }),
   };
-}
+};
 
 /** `rangeQuery: {start, end, step}`; undefined when absent, null after reporting a problem. */
 function parseRangeQuery(
@@ -122,13 +84,10 @@ function parseRangeQuery(
   resolved: boolean,
 ): PrometheusSettings["rangeQuery"] | null | undefined {
   if (value === undefined) return undefined;
-  if (!isPlainObject(value)) {
-    issues.error(path, `expected {start, end, step}, got ${describeValue(value)}`);
-    return null;
-  }
   const before = issues.items.length;
-  checkKnownKeys(value, ["start", "end", "step"], path, issues);
-  const { start, end, step } = value;
+  const range = settingsObject(value, ["start", "end", "step"], path, issues, "{start, end, step}");
+  if (range === undefined) return null;
+  const { start, end, step } = range;
   for (const [field, text] of [
     ["start", start],
     ["end", end],

@@ -9,12 +9,12 @@
  * the address: `prometheus: connection refused (http://prometheus:9090)`.
  */
 
-import { IssueList } from "../../../analysis/issues.js";
 import type { Metric } from "../../../analysis/types.js";
 import { AuthHeaders } from "../http/auth.js";
 import { excerpt, httpCall } from "../http/request.js";
-import { headerMap, isHttpUrl, issuesText } from "../http/settings.js";
+import { headerMap, isHttpUrl } from "../http/settings.js";
 import type { MeasurementContext, MeasurementResult, MetricProvider } from "../provider.js";
+import { measuredSettings } from "../provider-settings.js";
 import { type PrometheusSettings, readPrometheusSettings } from "./config.js";
 import { errorOf, readQueryAnswer } from "./response.js";
 import { evaluateTimeExpression } from "./time-expression.js";
@@ -37,11 +37,9 @@ export class PrometheusMetricProvider implements MetricProvider {
   constructor(private readonly options: PrometheusProviderOptions = {}) {}
 
   async measure(metric: Metric, context: MeasurementContext): Promise<MeasurementResult> {
-    const raw = metric.provider.prometheus;
-    if (raw === undefined) return { error: `prometheus: metric '${metric.name}' has no prometheus settings` };
-    const issues = new IssueList();
-    const settings = readPrometheusSettings(raw, "provider.prometheus", issues, true);
-    if (settings === undefined) return { error: `prometheus: invalid settings: ${issuesText(issues)}` };
+    const read = measuredSettings(metric, "prometheus", readPrometheusSettings);
+    if ("error" in read) return read;
+    const { settings } = read;
     const address = settings.address ?? this.options.defaultAddress;
     if (address === undefined || address === "") {
       return {

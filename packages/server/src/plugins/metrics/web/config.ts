@@ -4,23 +4,10 @@
  */
 
 import type { JsonValue } from "@ramp/engine";
-import {
-  checkKnownKeys,
-  describeValue,
-  type IssueList,
-  isPlainObject,
-  joinPath,
-} from "../../../analysis/issues.js";
-import type { ProviderConfig } from "../../../analysis/types.js";
-import {
-  type AuthSettings,
-  type HeaderSetting,
-  isDeferred,
-  isHttpUrl,
-  parseAuthentication,
-  parseHeaders,
-} from "../http/settings.js";
-import { toJson, toJsonObject } from "../json.js";
+import { describeValue, joinPath } from "../../../analysis/issues.js";
+import { type HttpSettings, isDeferred, isHttpUrl, parseHttpSettings } from "../http/settings.js";
+import { toJson } from "../json.js";
+import { type SettingsReader, settingsObject } from "../provider-settings.js";
 import { type CompiledJsonPath, compileJsonPath } from "./json-path.js";
 
 const KEYS = [
@@ -39,44 +26,21 @@ const METHODS = ["GET", "POST", "PUT"] as const;
 /** Argo's default request timeout for web metrics. */
 export const DEFAULT_WEB_TIMEOUT_SECONDS = 10;
 
-export interface WebSettings {
+export interface WebSettings extends HttpSettings {
   readonly url: string;
   readonly method: (typeof METHODS)[number];
-  readonly headers: readonly HeaderSetting[];
   /** The body to send, and whether it is JSON (then Content-Type: application/json is set). */
   readonly body?: { readonly text: string; readonly json: boolean };
   readonly timeoutMs: number;
   readonly jsonPath: CompiledJsonPath;
-  readonly insecure: boolean;
-  readonly authentication: AuthSettings;
-}
-
-/** For a template or run: the settings as JSON (stored as written), or undefined after reporting. */
-export function parseWebMetric(
-  value: unknown,
-  path: string,
-  issues: IssueList,
-  resolved: boolean,
-): ProviderConfig | undefined {
-  const settings = readWebSettings(value, path, issues, resolved);
-  if (settings === undefined || !isPlainObject(value)) return undefined;
-  return toJsonObject(value, path, issues);
 }
 
 /** The settings, typed, or undefined after reporting every problem with its path. */
-export function readWebSettings(
-  value: unknown,
-  path: string,
-  issues: IssueList,
-  resolved: boolean,
-): WebSettings | undefined {
-  if (!isPlainObject(value)) {
-    issues.error(path, `expected an object with a url, got ${describeValue(value)}`);
-    return undefined;
-  }
+export const readWebSettings: SettingsReader<WebSettings> = (input, path, issues, resolved) => {
   const before = issues.items.length;
-  checkKnownKeys(value, KEYS, path, issues);
-  const { url, body, jsonBody, timeoutSeconds, jsonPath, insecure } = value;
+  const value = settingsObject(input, KEYS, path, issues, "an object with a url");
+  if (value === undefined) return undefined;
+  const { url, body, jsonBody, timeoutSeconds, jsonPath } = value;
   if (typeof url !== "string" || (!isDeferred(url, resolved) && !isHttpUrl(url))) {
     issues.error(joinPath(path, "url"), `required: an http(s) URL, got ${describeValue(url)}`);
   }
@@ -116,23 +80,8 @@ export function readWebSettings(
     if (c.ok) compiled = c.path;
     else issues.error(joinPath(path, "jsonPath"), c.message);
   }
-  if (insecure !== undefined && typeof insecure !== "boolean") {
-    issues.error(joinPath(path, "insecure"), `expected true or false, got ${describeValue(insecure)}`);
-  }
-  const headers = parseHeaders(value.headers, joinPath(path, "headers"), issues, resolved);
-  const authentication = parseAuthentication(
-    value.authentication,
-    joinPath(path, "authentication"),
-    issues,
-    resolved,
-  );
-  if (
-    issues.items.length > before ||
-    typeof url !== "string" ||
-    method === undefined ||
-    headers === undefined ||
-    authentication === undefined
-  ) {
+  const http = parseHttpSettings(value, path, issues, resolved);
+  if (issues.items.length > before || typeof url !== "string" || method === undefined || http === undefined) {
     return undefined;
   }
   // A template's jsonPath may wait for its arguments; the run reads the settings again, resolved.
@@ -142,12 +91,10 @@ export function readWebSettings(
   return {
     url,
     method,
-    headers,
+    ...http,
     ...(json !== undefined && { body: { text: JSON.stringify(json), json: true } }),
     ...(typeof body === "string" && body !== "" && { body: { text: body, json: false } }),
     timeoutMs: seconds * 1000,
     jsonPath: selected,
-    insecure: insecure === true,
-    authentication,
   };
-}
+};

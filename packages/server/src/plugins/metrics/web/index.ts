@@ -10,16 +10,16 @@
  */
 
 import type { JsonValue } from "@ramp/engine";
-import { IssueList } from "../../../analysis/issues.js";
 import type { Metric } from "../../../analysis/types.js";
 import { AuthHeaders } from "../http/auth.js";
 import { excerpt, httpCall } from "../http/request.js";
-import { headerMap, issuesText } from "../http/settings.js";
+import { headerMap } from "../http/settings.js";
 import type { MeasurementContext, MeasurementResult, MetricProvider } from "../provider.js";
+import { measuredSettings } from "../provider-settings.js";
 import { readWebSettings } from "./config.js";
 import { selectJsonPath } from "./json-path.js";
 
-export { DEFAULT_WEB_TIMEOUT_SECONDS, parseWebMetric, readWebSettings } from "./config.js";
+export { DEFAULT_WEB_TIMEOUT_SECONDS, readWebSettings } from "./config.js";
 export { compileJsonPath, selectJsonPath } from "./json-path.js";
 
 /** Bodies larger than this are not read: a metric endpoint answers in kilobytes. */
@@ -30,11 +30,9 @@ export class WebMetricProvider implements MetricProvider {
   readonly #auth = new AuthHeaders();
 
   async measure(metric: Metric, context: MeasurementContext): Promise<MeasurementResult> {
-    const raw = metric.provider.web;
-    if (raw === undefined) return { error: `web: metric '${metric.name}' has no web settings` };
-    const issues = new IssueList();
-    const s = readWebSettings(raw, "provider.web", issues, true);
-    if (s === undefined) return { error: `web: invalid settings: ${issuesText(issues)}` };
+    const read = measuredSettings(metric, "web", readWebSettings);
+    if ("error" in read) return read;
+    const s = read.settings;
     const fail = (what: string): MeasurementResult => ({ error: `web: ${what} (${s.method} ${s.url})` });
 
     const deadline = Date.now() + s.timeoutMs;

@@ -20,6 +20,7 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import type { HaproxyRouterSpec } from "../../../rollouts/rollout.js";
 import type { RouteState, TrafficRouter, VersionTargets } from "../router.js";
+import { Serial } from "../serial.js";
 import {
   headerMapEntries,
   parseMap,
@@ -43,7 +44,7 @@ export class HaproxyTrafficRouter implements TrafficRouter {
   readonly #api: HaproxyRuntimeApi;
   #current: RouteState | undefined;
   #changes = 0;
-  #chain: Promise<unknown> = Promise.resolve();
+  readonly #serial = new Serial();
 
   constructor(private readonly options: HaproxyRouterOptions) {
     this.#api = new HaproxyRuntimeApi(options.spec.runtimeApi);
@@ -62,9 +63,7 @@ export class HaproxyTrafficRouter implements TrafficRouter {
   }
 
   apply(state: RouteState): Promise<void> {
-    const next = this.#chain.then(() => this.#apply(state));
-    this.#chain = next.catch(() => undefined);
-    return next;
+    return this.#serial.run(() => this.#apply(state));
   }
 
   async #apply(state: RouteState): Promise<void> {
@@ -174,7 +173,7 @@ export class HaproxyTrafficRouter implements TrafficRouter {
   }
 
   async close(): Promise<void> {
-    await this.#chain;
+    await this.#serial.idle();
     this.metrics.close();
     this.#current = undefined;
   }

@@ -26,6 +26,7 @@ import { execFile } from "node:child_process";
 import { readFile, rename, unlink, writeFile } from "node:fs/promises";
 import type { NginxRouterSpec } from "../../../rollouts/rollout.js";
 import type { RouteState, TrafficRouter } from "../router.js";
+import { Serial } from "../serial.js";
 import { AccessLogMetrics } from "./access-log-metrics.js";
 import { type NginxNames, nginxNames, renderNginxConfig } from "./render.js";
 
@@ -47,7 +48,7 @@ export class NginxTrafficRouter implements TrafficRouter {
   #inForce: string | undefined;
   #generation: string | undefined;
   #reloads = 0;
-  #chain: Promise<unknown> = Promise.resolve();
+  readonly #serial = new Serial();
 
   constructor(private readonly options: NginxRouterOptions) {
     this.names = nginxNames(options.spec.upstream ?? options.service);
@@ -69,9 +70,7 @@ export class NginxTrafficRouter implements TrafficRouter {
   }
 
   apply(state: RouteState): Promise<void> {
-    const next = this.#chain.then(() => this.#apply(state));
-    this.#chain = next.catch(() => undefined);
-    return next;
+    return this.#serial.run(() => this.#apply(state));
   }
 
   async #apply(state: RouteState): Promise<void> {
@@ -116,7 +115,7 @@ export class NginxTrafficRouter implements TrafficRouter {
   }
 
   async close(): Promise<void> {
-    await this.#chain;
+    await this.#serial.idle();
     this.#current = undefined;
   }
 }
