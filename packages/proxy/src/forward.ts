@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type BodyFraming, bodyFraming, requestHead } from "./headers.js";
 import { type ActiveConfig, ejectIfUnreachable, type Lane, type RequestContext } from "./lane.js";
 import { startMirror } from "./mirror.js";
+import type { Role } from "./route.js";
 import { type CallSink, UpstreamCall, type UpstreamError } from "./upstream/call.js";
 import type { ResponseHead } from "./upstream/response-parser.js";
 
@@ -25,8 +26,32 @@ export function forward(
   active: ActiveConfig,
   req: IncomingMessage,
   res: ServerResponse,
+  pinned?: Role,
 ): void {
-  new Exchange(ctx, active, req, res).start();
+  new Exchange(ctx, active, req, res, pinned).start();
+}
+
+/**
+ * The answer of the canary-only listener while the configuration has no canary: 503 (the service is
+ * there, this entry point has nothing to serve yet), JSON so scripts and analyses can tell it apart.
+ */
+export function respondNoCanary(service: string, res: ServerResponse): void {
+  const body = `${JSON.stringify({
+    error: "no-canary",
+    service,
+    message: `service '${service}' has no canary (preview) version now: this listener serves only a new version while it is rolled out`,
+  })}\n`;
+  res.writeHead(503, [
+    "content-type",
+    "application/json",
+    "content-length",
+    String(Buffer.byteLength(body)),
+    "retry-after",
+    "5",
+    "x-ramp-proxy-error",
+    "no-canary",
+  ]);
+  res.end(body);
 }
 
 class Exchange implements CallSink {
@@ -45,12 +70,11 @@ class Exchange implements CallSink {
     private readonly active: ActiveConfig,
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
+    pinned: Role | undefined,
   ) {
     const canary = active.canary;
-    this.lane =
-      canary !== undefined && active.router.choose(req.headers, ctx.random) === "canary"
-        ? canary
-        : active.stable;
+    const role = pinned ?? (canary === undefined ? "stable" : active.router.choose(req.headers, ctx.random));
+    this.lane = canary !== undefined && role === "canary" ? canary : active.stable;
     this.framing = bodyFraming(req);
     this.retriesLeft =
       this.framing === "none" && IDEMPOTENT.has(req.method ?? "") ? active.config.retries : 0;

@@ -1,4 +1,4 @@
-/** @ramp/proxy — Ramp's built-in traffic splitter: weighted, sticky, header and mirror routes, per-version metrics. */
+/** @ramp/proxy — Ramp's built-in traffic splitter: weighted, sticky, header and mirror routes, a canary-only listener, per-version metrics. */
 export { createAdminHandler } from "./admin.js";
 export {
   DEFAULT_RETRIES,

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { createAdminHandler } from "./admin.js";
 import { type NormalizedConfig, type ProxyConfig, validateProxyConfig } from "./config.js";
 import { ProxyConfigError } from "./errors.js";
-import { forward } from "./forward.js";
+import { forward, respondNoCanary } from "./forward.js";
 import type { ActiveConfig, Lane, RequestContext } from "./lane.js";
 import { ProxyMetrics } from "./metrics/proxy-metrics.js";
 import type { WindowOptions } from "./metrics/window.js";
@@ -42,12 +42,18 @@ export interface ListenOptions {
   readonly host?: string;
   /** Also serve `/metrics`, `/healthz` and `/config` on a separate port. */
   readonly admin?: { readonly port?: number; readonly host?: string };
+  /**
+   * Also serve a listener that sends every request to the canary (a blue-green preview entry point),
+   * counted on the canary's metrics; 503 with a JSON body while there is no canary.
+   */
+  readonly canary?: { readonly port?: number; readonly host?: string };
 }
 
 export interface ProxyAddress {
   readonly url: string;
   readonly port: number;
   readonly admin?: { readonly url: string; readonly port: number };
+  readonly canary?: { readonly url: string; readonly port: number };
 }
 
 export interface CloseOptions {
@@ -69,6 +75,8 @@ export interface RampProxy {
   readonly metrics: ProxyMetrics;
   /** The request handler, for hosts that serve the proxy from their own `node:http` server. */
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Like `handle`, but every request goes to the canary (503 while there is none): what `listen({ canary })` serves. */
+  readonly handleCanary: (req: IncomingMessage, res: ServerResponse) => void;
   /** Stops accepting, lets requests in flight finish (up to `graceMs`), then closes every connection. */
   close(options?: CloseOptions): Promise<void>;
 }
@@ -100,6 +108,7 @@ export function createProxy(options: ProxyOptions): RampProxy {
 class BuiltinProxy implements RampProxy {
   readonly metrics: ProxyMetrics;
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly handleCanary: (req: IncomingMessage, res: ServerResponse) => void;
   private readonly registry: TargetRegistry;
   private readonly ctx: RequestContext;
   private active: ActiveConfig;
@@ -130,6 +139,16 @@ class BuiltinProxy implements RampProxy {
       this.inFlight++;
       forward(this.ctx, this.active, req, res);
     };
+    this.handleCanary = (req, res) => {
+      if (this.closing !== undefined) res.shouldKeepAlive = false;
+      const active = this.active;
+      if (active.canary === undefined) {
+        respondNoCanary(active.config.service, res);
+        return;
+      }
+      this.inFlight++;
+      forward(this.ctx, active, req, res, "canary");
+    };
   }
 
   async listen(options: ListenOptions = {}): Promise<ProxyAddress> {
@@ -138,12 +157,22 @@ class BuiltinProxy implements RampProxy {
     const main = createServer({ keepAliveTimeout: 65_000 }, this.handle);
     const port = await listenOn(main, options.port ?? 0, host);
     this.servers.push(main);
-    if (options.admin === undefined) return { url: url(host, port), port };
-    const adminHost = options.admin.host ?? host;
-    const admin = createServer(createAdminHandler(this));
-    const adminPort = await listenOn(admin, options.admin.port ?? 0, adminHost);
-    this.servers.push(admin);
-    return { url: url(host, port), port, admin: { url: url(adminHost, adminPort), port: adminPort } };
+    let address: ProxyAddress = { url: url(host, port), port };
+    if (options.admin !== undefined) {
+      const adminHost = options.admin.host ?? host;
+      const admin = createServer(createAdminHandler(this));
+      const adminPort = await listenOn(admin, options.admin.port ?? 0, adminHost);
+      this.servers.push(admin);
+      address = { ...address, admin: { url: url(adminHost, adminPort), port: adminPort } };
+    }
+    if (options.canary !== undefined) {
+      const canaryHost = options.canary.host ?? host;
+      const canary = createServer({ keepAliveTimeout: 65_000 }, this.handleCanary);
+      const canaryPort = await listenOn(canary, options.canary.port ?? 0, canaryHost);
+      this.servers.push(canary);
+      address = { ...address, canary: { url: url(canaryHost, canaryPort), port: canaryPort } };
+    }
+    return address;
   }
 
   configure(config: ProxyConfig): NormalizedConfig {

@@ -1,4 +1,5 @@
 /** Starts Ramp's server: opens the store, bootstraps the default project and its first admin token, listens. */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { hashSecret, newTokenId, newTokenSecret } from "./auth/tokens.js";
@@ -31,7 +32,10 @@ export interface ServerOptions {
   readonly port?: number;
   /** Default 127.0.0.1. */
   readonly host?: string;
-  /** Directory for the SQLite file (default ./.ramp). */
+  /**
+   * Directory for the SQLite file, the process platform's logs and its record of running replicas
+   * (default ./.ramp). One per server process: a server reaps the replicas recorded here at start.
+   */
   readonly data?: string;
   /** postgres://… or a SQLite file path (default <data>/ramp.db). */
   readonly database?: string;
@@ -87,6 +91,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const snapshots = new SnapshotCache(store);
     const metrics = new ServerMetrics(store, () => project.id);
     const platforms = new Map<string, Platform>();
+    const data = options.data ?? ".ramp";
+    const processPlatform = () =>
+      createPlatform({
+        type: "process",
+        logsDir: join(data, "logs"),
+        replicasDir: join(data, "process-replicas"),
+        ...(options.log !== undefined && { log: options.log }),
+      });
+    // Replicas recorded by a server killed on this data dir are stopped at start, not when a rollout next needs them.
+    if (existsSync(join(data, "process-replicas"))) platforms.set("process", processPlatform());
     const rollouts =
       options.rollouts === false
         ? undefined
@@ -97,9 +111,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
               const type = spec.workload?.platform ?? "static";
               let p = platforms.get(type);
               if (p === undefined) {
-                p = createPlatform(
-                  type === "process" ? { type, logsDir: join(options.data ?? ".ramp", "logs") } : { type },
-                );
+                p = type === "process" ? processPlatform() : createPlatform({ type });
                 platforms.set(type, p);
               }
               return p;

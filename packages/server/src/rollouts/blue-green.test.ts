@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { compileRollout } from "./compile.js";
 import {
   afterCommand,
   blueGreenSpec,
@@ -134,5 +135,118 @@ describe("blue-green", () => {
       "ActiveSwitched",
       "Promoted",
     ]);
+  });
+});
+
+describe("blue-green trafficRouting.proxy preview entry points (Ramp extension)", () => {
+  const compileWith = (proxy: Record<string, unknown>) =>
+    compileRollout({
+      apiVersion: "ramp.dev/v1alpha1",
+      kind: "Rollout",
+      metadata: { name: "web" },
+      spec: {
+        replicas: 1,
+        version: "v1",
+        strategy: { blueGreen: { activeService: "active", trafficRouting: { proxy } } },
+      },
+    });
+  const routerOf = (proxy: Record<string, unknown>) => {
+    const result = compileWith(proxy);
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    const strategy = result.rollout.strategy;
+    return strategy.kind === "blueGreen" ? strategy.router : undefined;
+  };
+  const errorsOf = (proxy: Record<string, unknown>) =>
+    compileWith(proxy).issues.filter((i) => i.severity === "error");
+
+  it("compiles previewListen and previewHeader into the proxy router's preview", () => {
+    expect(
+      routerOf({
+        listen: "127.0.0.1:8080",
+        previewListen: "127.0.0.1:8081",
+        previewHeader: "X-Ramp-Preview: 1",
+      }),
+    ).toEqual({
+      kind: "proxy",
+      listen: "127.0.0.1:8080",
+      sticky: null,
+      preview: { listen: "127.0.0.1:8081", header: { name: "x-ramp-preview", value: "1" } },
+    });
+    expect(routerOf({ listen: ":8080", previewHeader: "x-qa:yes" })?.preview).toEqual({
+      listen: null,
+      header: { name: "x-qa", value: "yes" },
+    });
+    expect(routerOf({ listen: "127.0.0.1:8080" })).toEqual({
+      kind: "proxy",
+      listen: "127.0.0.1:8080",
+      sticky: null,
+    });
+  });
+
+  it("examples/rollout-bluegreen.yaml opens a preview listener beside the active one", () => {
+    const strategy = load("rollout-bluegreen.yaml").strategy;
+    expect(strategy.kind === "blueGreen" && strategy.router?.preview?.listen).toBe("127.0.0.1:8082");
+  });
+
+  it.each([
+    ["127.0.0.1:8080", "127.0.0.1:8080"],
+    [":8080", "127.0.0.1:8080"],
+    ["localhost:8080", "127.0.0.1:8080"],
+    ["0.0.0.0:8080", "127.0.0.1:8080"],
+    ["127.0.0.1:8080", "[::]:8080"],
+  ])("rejects listen %s with previewListen %s (the same socket)", (listen, previewListen) => {
+    const errors = errorsOf({ listen, previewListen });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      path: "spec.strategy.blueGreen.trafficRouting.proxy.previewListen",
+      message: `is the same address as listen (${listen})`,
+    });
+    expect(errors[0]?.suggestion).toMatch(/^use another port, e\.g\. "[^"]+:8081"$/);
+  });
+
+  it.each([
+    ["127.0.0.1:8080", "127.0.0.1:8081"],
+    ["127.0.0.1:8080", "127.0.0.2:8080"],
+    ["127.0.0.1:0", "127.0.0.1:0"],
+  ])("accepts listen %s with previewListen %s", (listen, previewListen) => {
+    expect(errorsOf({ listen, previewListen })).toEqual([]);
+  });
+
+  it("rejects a malformed previewListen or previewHeader with its path and the expected shape", () => {
+    const listenErrors = errorsOf({ listen: "127.0.0.1:8080", previewListen: "http://127.0.0.1:8081" });
+    expect(listenErrors.map((i) => i.path)).toEqual([
+      "spec.strategy.blueGreen.trafficRouting.proxy.previewListen",
+    ]);
+    expect(JSON.stringify(listenErrors)).toContain("host:port");
+    for (const bad of ["x-ramp-preview", "x ramp: 1", "x-ramp-preview: ", ": 1"]) {
+      const errors = errorsOf({ listen: "127.0.0.1:8080", previewHeader: bad });
+      expect(
+        errors.map((i) => i.path),
+        bad,
+      ).toEqual(["spec.strategy.blueGreen.trafficRouting.proxy.previewHeader"]);
+      expect(JSON.stringify(errors)).toContain("x-ramp-preview: 1");
+    }
+  });
+
+  it("keeps previewListen out of canary rollouts: unknown there", () => {
+    const result = compileRollout({
+      apiVersion: "ramp.dev/v1alpha1",
+      kind: "Rollout",
+      metadata: { name: "web" },
+      spec: {
+        replicas: 1,
+        version: "v1",
+        strategy: {
+          canary: {
+            steps: [{ setWeight: 50 }],
+            trafficRouting: { proxy: { listen: "127.0.0.1:8080", previewListen: "127.0.0.1:8081" } },
+          },
+        },
+      },
+    });
+    expect(result.ok).toBe(false);
+    expect(result.issues.map((i) => i.path)).toContain(
+      "spec.strategy.canary.trafficRouting.proxy.previewListen",
+    );
   });
 });

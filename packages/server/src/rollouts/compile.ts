@@ -15,11 +15,18 @@ import {
   type CanaryStrategy,
   DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS,
   DEFAULT_SCALE_DOWN_DELAY_SECONDS,
+  type ProxyPreviewSpec,
   type RolloutSpec,
   type RolloutStrategy,
   type RouterSpec,
 } from "./rollout.js";
-import { type RolloutDocument, type RolloutSpecDocument, rolloutDocument, VERSION_NAME } from "./spec.js";
+import {
+  type BlueGreenProxyRouting,
+  type RolloutDocument,
+  type RolloutSpecDocument,
+  rolloutDocument,
+  VERSION_NAME,
+} from "./spec.js";
 
 export type CompileRolloutResult =
   | {
@@ -300,6 +307,7 @@ function compileBlueGreen(
       : compileAnalysis(value, joinPath(path, key), sink, resolve);
   };
   const proxy = doc.trafficRouting?.proxy;
+  const proxyPath = joinPath(joinPath(path, "trafficRouting"), "proxy");
   return {
     kind: "blueGreen",
     activeService: doc.activeService,
@@ -311,6 +319,54 @@ function compileBlueGreen(
     scaleDownDelaySeconds: doc.scaleDownDelaySeconds ?? DEFAULT_SCALE_DOWN_DELAY_SECONDS,
     abortScaleDownDelaySeconds: doc.abortScaleDownDelaySeconds ?? DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS,
     previewReplicaCount: doc.previewReplicaCount ?? null,
-    router: proxy === undefined ? null : proxyRouterSpec(proxy),
+    router: proxy === undefined ? null : { ...proxyRouterSpec(proxy), ...previewOf(proxy, proxyPath, sink) },
   };
+}
+
+/** The preview entry points of a blue-green proxy; the listener must not be the main one. */
+function previewOf(
+  proxy: BlueGreenProxyRouting,
+  path: string,
+  sink: IssueSink,
+): { preview?: ProxyPreviewSpec } {
+  const { previewListen, previewHeader } = proxy;
+  if (previewListen === undefined && previewHeader === undefined) return {};
+  if (sink.malformed(joinPath(path, "previewListen")) || sink.malformed(joinPath(path, "previewHeader")))
+    return {};
+  if (previewListen !== undefined && sameAddress(previewListen, proxy.listen)) {
+    sink.error(joinPath(path, "previewListen"), `is the same address as listen (${proxy.listen})`, {
+      expected: "another host:port than listen: the preview needs a listener of its own",
+      suggestion: `use another port, e.g. "${hostOf(proxy.listen)}:${otherPort(portOf(proxy.listen))}"`,
+    });
+  }
+  const colon = previewHeader?.indexOf(":") ?? -1;
+  const header =
+    previewHeader === undefined || colon < 0
+      ? null
+      : {
+          name: previewHeader.slice(0, colon).trim().toLowerCase(),
+          value: previewHeader.slice(colon + 1).trim(),
+        };
+  return { preview: { listen: previewListen ?? null, header } };
+}
+
+/** Whether two listen addresses would bind the same socket (port 0 never does: the OS picks). */
+function sameAddress(a: string, b: string): boolean {
+  if (portOf(a) !== portOf(b) || portOf(a) === 0) return false;
+  const wildcard = (h: string) => h === "0.0.0.0" || h === "::";
+  const [ha, hb] = [hostOf(a), hostOf(b)];
+  return ha === hb || wildcard(ha) || wildcard(hb);
+}
+
+function hostOf(listen: string): string {
+  const host = listen.slice(0, listen.lastIndexOf(":")).replace(/^\[|\]$/g, "");
+  return host === "" || host === "localhost" ? "127.0.0.1" : host;
+}
+
+function otherPort(port: number): number {
+  return port >= 65535 ? port - 1 : port + 1;
+}
+
+function portOf(listen: string): number {
+  return Number(listen.slice(listen.lastIndexOf(":") + 1));
 }

@@ -86,6 +86,16 @@ export interface ProxyRouterSpec {
   readonly kind: "proxy";
   readonly listen: string;
   readonly sticky: ProxyRouting["sticky"] | null;
+  /** Blue-green only: how testers and pre-promotion analysis reach the preview before the switch. */
+  readonly preview?: ProxyPreviewSpec;
+}
+
+/** Ramp extension of `blueGreen.trafficRouting.proxy`: entry points to the preview (the new version). */
+export interface ProxyPreviewSpec {
+  /** A second listener, host:port, that sends every request to the preview; null: none. */
+  readonly listen: string | null;
+  /** Requests to the main listener carrying this header value go to the preview; null: none. */
+  readonly header: { readonly name: string; readonly value: string } | null;
 }
 
 /** A shell command: an argv list, or a string run by /bin/sh -c. */

@@ -116,15 +116,34 @@ export const canaryStep = t.object(
   },
 );
 
+const listenAddress = (description?: string) =>
+  t.string({
+    pattern: "^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]*):\\d{1,5}$",
+    patternHint: 'host:port, e.g. "127.0.0.1:8080"',
+    ...(description !== undefined && { description }),
+  });
+
+const proxyFields = {
+  listen: listenAddress(),
+  sticky: t.object({ header: nonEmpty, cookie: nonEmpty }, [], {
+    description: "Keeps a user on one version by hashing this header, else this cookie.",
+  }),
+};
+
 /** Ramp's built-in traffic splitter. */
-export const proxyRouting = t.object(
+export const proxyRouting = t.object(proxyFields, ["listen"]);
+
+/** The built-in proxy of a blue-green rollout: also entry points to the preview before the switch. */
+export const blueGreenProxyRouting = t.object(
   {
-    listen: t.string({
-      pattern: "^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]*):\\d{1,5}$",
-      patternHint: 'host:port, e.g. "127.0.0.1:8080"',
-    }),
-    sticky: t.object({ header: nonEmpty, cookie: nonEmpty }, [], {
-      description: "Keeps a user on one version by hashing this header, else this cookie.",
+    ...proxyFields,
+    previewListen: listenAddress(
+      "Ramp extension: a second listener that sends every request to the preview (503 while there is none), counted as the canary's traffic.",
+    ),
+    previewHeader: t.string({
+      pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+:\\s*\\S.*$",
+      patternHint: 'a header and its value, e.g. "x-ramp-preview: 1"',
+      description: "Ramp extension: requests to `listen` carrying this header value go to the preview.",
     }),
   },
   ["listen"],
@@ -242,7 +261,7 @@ export const blueGreenStrategy = t.object(
     antiAffinity: accepted("Pod anti-affinity."),
     previewMetadata: accepted("Preview pod labels."),
     activeMetadata: accepted("Active pod labels."),
-    trafficRouting: t.object({ proxy: proxyRouting }, [], {
+    trafficRouting: t.object({ proxy: blueGreenProxyRouting }, [], {
       description: "Ramp extension: the proxy that plays the active (and preview) service.",
     }),
   },
@@ -339,6 +358,7 @@ export type StringMatch = Static<typeof stringMatch>;
 export type TemplateRef = Static<typeof templateRef>;
 export type WorkloadDocument = Static<typeof workload>;
 export type ProxyRouting = Static<typeof proxyRouting>;
+export type BlueGreenProxyRouting = Static<typeof blueGreenProxyRouting>;
 export type NginxRouting = Static<typeof nginxRouting>;
 export type HaproxyRouting = Static<typeof haproxyRouting>;
 

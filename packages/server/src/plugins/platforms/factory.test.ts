@@ -50,7 +50,7 @@ describe("createPlatform", () => {
 
   it("rejects unknown and mistyped options, by path", () => {
     expect(errorOf(() => createPlatform(fromFile({ type: "process", logDir: "x" }))).message).toBe(
-      "platform.logDir: unknown option for a 'process' platform (did you mean 'logsDir'?); known: host, logsDir, logLines, terminationGraceMs, restartBackoff, maxReplicas, clock",
+      "platform.logDir: unknown option for a 'process' platform (did you mean 'logsDir'?); known: host, logsDir, replicasDir, log, logLines, terminationGraceMs, restartBackoff, maxReplicas, clock",
     );
     expect(errorOf(() => createPlatform(fromFile({ type: "static", logsDir: "x" }))).message).toContain(
       "platform.logsDir: unknown option for a 'static' platform",

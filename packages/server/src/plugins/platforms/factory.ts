@@ -19,6 +19,8 @@ const OPTIONS: { readonly [T in PlatformType]: Readonly<Record<string, Kind>> } 
   process: {
     host: "string",
     logsDir: "string",
+    replicasDir: "string",
+    log: "function",
     logLines: "number",
     terminationGraceMs: "number",
     restartBackoff: "object",

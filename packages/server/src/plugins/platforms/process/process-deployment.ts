@@ -5,6 +5,7 @@ import type { Deployment, DeploymentStatus, LogLine, ReadinessProbe } from "../p
 import { reservePort } from "./ports.js";
 import { Replica, type RestartBackoff } from "./replica.js";
 import { ReplicaLog, type SequencedLine } from "./replica-log.js";
+import type { ReplicaRecords } from "./replica-records.js";
 
 /** What a deployment runs; two deploys of a version must agree on it. */
 export interface ProcessSpec {
@@ -20,6 +21,7 @@ export interface ProcessContext {
   readonly host: string;
   readonly reservedPorts: Set<number>;
   readonly logsDir: string | undefined;
+  readonly records: ReplicaRecords | undefined;
   readonly logLines: number;
   readonly terminationGraceMs: number;
   readonly backoff: RestartBackoff;
@@ -200,6 +202,8 @@ export class ProcessDeployment {
       ...(file !== undefined && { file }),
     });
     return new Replica({
+      service: this.service,
+      version: this.version,
       index,
       port,
       url: `http://${context.host.includes(":") ? `[${context.host}]` : context.host}:${port}`,
@@ -211,6 +215,7 @@ export class ProcessDeployment {
       terminationGraceMs: context.terminationGraceMs,
       log,
       clock: context.clock,
+      records: context.records,
       onChange: () => this.#changed(),
     });
   }

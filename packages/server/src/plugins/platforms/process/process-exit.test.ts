@@ -32,6 +32,9 @@ function transpile(): void {
     join(out, "server.js"),
     `import { ProcessPlatform } from "./${relative(platforms, join(platforms, "process", "process-platform.js"))}";
 const platform = new ProcessPlatform();
+// A graceful shutdown registered before any replica runs, as a server registers it at start.
+if (process.argv[2] === "graceful")
+  process.once("SIGTERM", () => void platform.close().then(() => process.exit(0)));
 await platform.deploy({ service: "shop", version: "v1", replicas: 2,
   command: [process.execPath, ${JSON.stringify(DEMO_SERVICE)}], readiness: { intervalMs: 50 } });
 const { replicas } = await platform.status("shop", "v1");
@@ -91,5 +94,13 @@ describe("process platform: no replica outlives the server", () => {
     server.kill("SIGTERM");
     expect(await exited).toEqual({ code: null, signal: "SIGTERM" });
     await gone(pids);
+  });
+
+  it("when the server handles SIGTERM with a once() listener, its graceful stop runs, not the backstop", async () => {
+    const { server, pids, exited } = await startServer("graceful");
+    server.kill("SIGTERM");
+    // The backstop would SIGKILL the replicas and re-raise SIGTERM: the server would die of the signal.
+    expect(await exited).toEqual({ code: 0, signal: null });
+    for (const pid of pids) expect(isRunning(pid)).toBe(false);
   });
 });

@@ -25,8 +25,9 @@ export function trackGroup(pgid: number): void {
     exitHookInstalled = true;
     process.on("exit", killTrackedGroups);
   }
-  // Signal listeners only while there is something to kill: they change what a signal does.
-  if (live.size === 0) for (const signal of EXIT_SIGNALS) process.on(signal, onExitSignal);
+  // Signal listeners only while there is something to kill: they change what a signal does. First in
+  // line, so a graceful-shutdown handler registered with once() is still counted when the signal comes.
+  if (live.size === 0) for (const signal of EXIT_SIGNALS) process.prependListener(signal, onExitSignal);
   live.add(pgid);
 }
 

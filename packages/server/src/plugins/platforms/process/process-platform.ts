@@ -2,6 +2,12 @@
  * The `process` platform, Ramp's embedded default: each version runs as N local processes of a
  * command, each with its own PORT, probed over HTTP, restarted when it crashes, killed with its
  * whole process group on teardown, on close() and when the server exits.
+ *
+ * A server killed with SIGKILL cannot stop its replicas (Linux's PR_SET_PDEATHSIG would need native
+ * code), so with `replicasDir` each running replica is recorded there (replica-records.ts) and a
+ * platform created on the same directory first stops what the records name — only processes whose
+ * kernel start time still matches, never a recycled pid — before it deploys anything. Orphans are
+ * killed, not adopted: the rollout controller redeploys what its rollouts need, on fresh ports.
  */
 import { statSync } from "node:fs";
 import { DelayedTeardowns } from "../delayed-teardowns.js";
@@ -23,12 +29,21 @@ import {
   type ProcessSpec,
   specFingerprint,
 } from "./process-deployment.js";
+import { type ReapedRecord, ReplicaRecords, reapOrphans } from "./replica-records.js";
 
 export interface ProcessPlatformOptions {
   /** Where replicas listen and are probed: targets are `http://<host>:<port>`; default 127.0.0.1. */
   readonly host?: string;
   /** Also append each replica's output to `<logsDir>/<service>/<version>/replica-<n>.log`. */
   readonly logsDir?: string;
+  /**
+   * Record each running replica here (one JSON file per process), and on creation stop the replicas
+   * recorded by a previous server that was killed without stopping them. One directory per server
+   * process (the server uses `<data>/process-replicas`): never share it between running servers.
+   */
+  readonly replicasDir?: string;
+  /** Where the platform reports what it reaped; default nowhere. */
+  readonly log?: (message: string) => void;
   /** Lines kept in memory per replica; default 1000. */
   readonly logLines?: number;
   /** Between SIGTERM and SIGKILL on teardown; default 5000 ms. */
@@ -49,16 +64,35 @@ export class ProcessPlatform implements Platform {
   readonly #context: ProcessContext;
   readonly #maxReplicas: number;
   #closed = false;
+  /**
+   * What was left by a previous server on `replicasDir` and what became of it; deploys wait for it,
+   * so a version never runs twice, old and new side by side.
+   */
+  readonly reaped: Promise<readonly ReapedRecord[]>;
 
   constructor(options: ProcessPlatformOptions = {}) {
     const clock = options.clock ?? (() => new Date());
     let sequence = 0;
+    const terminationGraceMs = options.terminationGraceMs ?? 5000;
+    const { replicasDir, log } = options;
+    this.reaped =
+      replicasDir === undefined
+        ? Promise.resolve([])
+        : reapOrphans(replicasDir, { graceMs: terminationGraceMs, ...(log !== undefined && { log }) }).catch(
+            (error: unknown) => {
+              log?.(
+                `process platform: could not reap the replicas recorded in ${replicasDir}: ${String(error)}`,
+              );
+              return [];
+            },
+          );
     this.#context = {
       host: options.host ?? "127.0.0.1",
       reservedPorts: new Set(),
       logsDir: options.logsDir,
+      records: replicasDir === undefined ? undefined : new ReplicaRecords(replicasDir),
       logLines: options.logLines ?? 1000,
-      terminationGraceMs: options.terminationGraceMs ?? 5000,
+      terminationGraceMs,
       backoff: {
         initialMs: options.restartBackoff?.initialMs ?? 100,
         maxMs: options.restartBackoff?.maxMs ?? 10_000,
@@ -71,9 +105,11 @@ export class ProcessPlatform implements Platform {
   }
 
   async deploy(request: DeployRequest): Promise<Deployment> {
-    const began = Date.now();
     this.#assertOpen();
     const spec = this.#spec(request);
+    await this.reaped;
+    const began = Date.now();
+    this.#assertOpen();
     const { service, version } = request;
     const replicas = checkReplicas(service, version, request.replicas, this.#maxReplicas);
     const key = deploymentKey(service, version);
@@ -160,6 +196,7 @@ export class ProcessPlatform implements Platform {
 
   async close(): Promise<void> {
     this.#closed = true;
+    await this.reaped;
     const all = Promise.all(
       [...this.#deployments].map(([key, deployment]) => this.#stop(key, deployment)),
     ).then(() => {});

@@ -8,6 +8,7 @@ import { probe } from "../http-probe.js";
 import type { ReadinessProbe, ReplicaExit, ReplicaStatus } from "../platform.js";
 import { groupAlive, signalGroup, trackGroup, untrackGroup } from "./process-groups.js";
 import type { ReplicaLog } from "./replica-log.js";
+import type { ReplicaRecords } from "./replica-records.js";
 
 /** A ready replica is probed this often at least, to notice when it stops answering. */
 const STEADY_PROBE_MS = 1000;
@@ -24,6 +25,8 @@ export interface RestartBackoff {
 }
 
 export interface ReplicaOptions {
+  readonly service: string;
+  readonly version: string;
   readonly index: number;
   readonly port: number;
   readonly url: string;
@@ -36,6 +39,8 @@ export interface ReplicaOptions {
   readonly terminationGraceMs: number;
   readonly log: ReplicaLog;
   readonly clock: () => Date;
+  /** Where the running process is recorded, for a restarted server to reap after a kill -9. */
+  readonly records: ReplicaRecords | undefined;
   /** Called whenever ready, pid or lastExit change. */
   readonly onChange: () => void;
 }
@@ -51,6 +56,8 @@ export class Replica {
 
   #child: ChildProcess | undefined;
   #pgid: number | undefined;
+  /** The record of the running process, if any. */
+  #record: string | undefined;
   #exited: Promise<void> = Promise.resolve();
   #generation = 0;
   #stopping: Promise<void> | undefined;
@@ -133,6 +140,7 @@ export class Replica {
     this.#pgid = child.pid;
     trackGroup(child.pid);
     log.write("platform", `started pid ${child.pid} with PORT=${port}`);
+    this.#recordProcess(child.pid);
     this.#scheduleProbe(generation, this.options.readiness.intervalMs);
     this.options.onChange();
   }
@@ -161,9 +169,32 @@ export class Replica {
         signalGroup(this.#pgid, "SIGKILL");
         untrackGroup(this.#pgid);
       }
+      this.#forgetProcess();
       this.#scheduleRestart();
     }
     this.options.onChange();
+  }
+
+  /** Failing to record does not stop the replica (only a restarted server's reaping would miss it): logged. */
+  #recordProcess(pid: number): void {
+    const { records, service, version, index, port, command, log, clock } = this.options;
+    if (records === undefined) return;
+    try {
+      this.#record = records.add({ service, version, replica: index, pid, port, command }, clock);
+    } catch (error) {
+      log.write("platform", `could not record pid ${pid} in ${records.dir}: ${String(error)}`);
+    }
+  }
+
+  #forgetProcess(): void {
+    const file = this.#record;
+    if (file === undefined) return;
+    this.#record = undefined;
+    try {
+      this.options.records?.remove(file);
+    } catch (error) {
+      this.options.log.write("platform", `could not delete ${file}: ${String(error)}`);
+    }
   }
 
   #scheduleRestart(): void {
@@ -227,6 +258,8 @@ export class Replica {
       }
     }
     if (pgid !== undefined) untrackGroup(pgid);
+    // Only once the group is gone (or given up on): a kill -9 before then leaves the record to reap.
+    this.#forgetProcess();
     this.options.onChange();
     await log.close();
   }

@@ -12,8 +12,8 @@ afterEach(async () => {
   for (const s of servers.splice(0)) s.close();
 });
 
-async function upstream(): Promise<string> {
-  const s = createServer((_req, res) => res.end("ok"));
+async function upstream(body = "ok"): Promise<string> {
+  const s = createServer((_req, res) => res.end(body));
   servers.push(s);
   await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
   return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
@@ -80,6 +80,93 @@ describe("ProxyTrafficRouter header routes", () => {
     expect((await router.metrics.window({ version: "stable", sinceMs: since })).requests).toBe(2);
   });
 });
+
+describe("ProxyTrafficRouter blue-green preview", () => {
+  it("opens previewListen, which sends every request to the preview, measured as the canary's traffic", async () => {
+    const [a, b] = [await upstream("v1"), await upstream("v2")];
+    router = new ProxyTrafficRouter({
+      service: "checkout",
+      spec: {
+        kind: "proxy",
+        listen: "127.0.0.1:0",
+        sticky: null,
+        preview: { listen: "127.0.0.1:0", header: null },
+      },
+    });
+    await router.apply({ ...state(a, ["v2", b], 0) });
+    const previewUrl = router.previewUrl;
+    if (previewUrl === undefined) throw new Error("no preview listener");
+    expect(previewUrl).not.toBe(router.url);
+    const since = Date.now() - 1_000;
+    const viaPreview = await bodies(previewUrl, 12);
+    const viaMain = await bodies(router.url, 5);
+    expect(viaPreview).toEqual(Array(12).fill("v2"));
+    expect(viaMain).toEqual(Array(5).fill("v1"));
+    // What the builtin provider reads for `version: canary` (its default) during pre-promotion analysis.
+    expect((await router.metrics.window({ version: "canary", sinceMs: since })).requests).toBe(12);
+    expect((await router.metrics.window({ version: "stable", sinceMs: since })).requests).toBe(5);
+  });
+
+  it("answers 503 with a JSON body naming the rollout while there is no preview", async () => {
+    const a = await upstream("v1");
+    router = new ProxyTrafficRouter({
+      service: "checkout",
+      spec: {
+        kind: "proxy",
+        listen: "127.0.0.1:0",
+        sticky: null,
+        preview: { listen: "127.0.0.1:0", header: null },
+      },
+    });
+    await router.apply({
+      stable: { version: "v1", targets: [a] },
+      canary: null,
+      weight: 0,
+      headerRoutes: [],
+      mirrorRoutes: [],
+    });
+    const response = await fetch(`${router.previewUrl}/`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: "no-canary", service: "checkout" });
+  });
+
+  it("sends requests carrying previewHeader to the preview, only while there is one", async () => {
+    const [a, b] = [await upstream("v1"), await upstream("v2")];
+    router = new ProxyTrafficRouter({
+      service: "checkout",
+      spec: {
+        kind: "proxy",
+        listen: "127.0.0.1:0",
+        sticky: null,
+        preview: { listen: null, header: { name: "x-ramp-preview", value: "1" } },
+      },
+    });
+    await router.apply(state(a, ["v2", b], 0));
+    expect(router.previewUrl).toBeUndefined();
+    expect(await bodies(router.url, 4, { "x-ramp-preview": "1" })).toEqual(Array(4).fill("v2"));
+    expect(await bodies(router.url, 4, { "x-ramp-preview": "yes" })).toEqual(Array(4).fill("v1"));
+    expect(await bodies(router.url, 4)).toEqual(Array(4).fill("v1"));
+    await router.apply({
+      stable: { version: "v1", targets: [a] },
+      canary: null,
+      weight: 0,
+      headerRoutes: [],
+      mirrorRoutes: [],
+    });
+    expect(await bodies(router.url, 4, { "x-ramp-preview": "1" })).toEqual(Array(4).fill("v1"));
+  });
+});
+
+async function bodies(
+  url: string | undefined,
+  n: number,
+  headers: Record<string, string> = {},
+): Promise<string[]> {
+  if (url === undefined) throw new Error("the router does not listen");
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(await (await fetch(`${url}/`, { headers })).text());
+  return out;
+}
 
 routerSuite("proxy", {
   async start() {

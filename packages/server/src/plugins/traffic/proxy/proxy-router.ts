@@ -1,4 +1,7 @@
-/** The built-in proxy as a traffic router: Ramp's embedded data plane, in the server's process. */
+/**
+ * The built-in proxy as a traffic router: Ramp's embedded data plane, in the server's process. For
+ * blue-green it also opens the preview's entry points (`previewListen`, `previewHeader`).
+ */
 import { createProxy, type HeaderMatch, type RampProxy } from "@ramp/proxy";
 import type { HeaderRoute, MirrorRoute, ProxyRouterSpec } from "../../../rollouts/rollout.js";
 import type {
@@ -15,6 +18,9 @@ export interface ProxyRouterOptions {
   readonly onListening?: (url: string) => void;
 }
 
+/** The header route that sends requests carrying the preview header to the preview. */
+export const PREVIEW_ROUTE = "ramp-preview";
+
 /** "127.0.0.1:8080", ":8080", "8080" → host and port. */
 export function parseListen(listen: string): { host: string; port: number } {
   const m = /^(?:\[?([^\]]*?)\]?:)?(\d+)$/.exec(listen.trim());
@@ -29,6 +35,7 @@ export class ProxyTrafficRouter implements TrafficRouter {
   #listening: Promise<unknown> | undefined;
   #current: RouteState | undefined;
   #url: string | undefined;
+  #previewUrl: string | undefined;
 
   constructor(private readonly options: ProxyRouterOptions) {
     this.metrics = { window: (q) => this.#window(q) };
@@ -39,6 +46,11 @@ export class ProxyTrafficRouter implements TrafficRouter {
     return this.#url;
   }
 
+  /** The preview listener's address once it listens (blue-green `previewListen`). */
+  get previewUrl(): string | undefined {
+    return this.#previewUrl;
+  }
+
   async apply(state: RouteState): Promise<void> {
     const config = {
       service: this.options.service,
@@ -47,7 +59,7 @@ export class ProxyTrafficRouter implements TrafficRouter {
         state.canary === null ? null : { version: state.canary.version, targets: [...state.canary.targets] },
       weight: state.weight,
       ...(this.options.spec.sticky !== null && { sticky: this.options.spec.sticky }),
-      headerRoutes: state.headerRoutes.flatMap(headerRoutes),
+      headerRoutes: [...this.#previewRoute(state), ...state.headerRoutes.flatMap(headerRoutes)],
       mirror: state.mirrorRoutes[0] === undefined ? null : mirrorRoute(state.mirrorRoutes[0]),
     };
     if (this.#proxy === undefined) {
@@ -55,14 +67,24 @@ export class ProxyTrafficRouter implements TrafficRouter {
       // analysis window of 15 s then covers 15–17 s, not 15–25 s, and live rates follow the weights.
       this.#proxy = createProxy({ config, metricsWindows: { sizeMs: 2_000, count: 300, samples: 200 } });
       const { host, port } = parseListen(this.options.spec.listen);
+      const previewListen = this.options.spec.preview?.listen;
       const proxy = this.#proxy;
-      this.#listening = proxy.listen({ host, port }).then((a) => {
+      const canary = previewListen == null ? undefined : parseListen(previewListen);
+      this.#listening = proxy.listen({ host, port, ...(canary !== undefined && { canary }) }).then((a) => {
         this.#url = a.url;
+        this.#previewUrl = a.canary?.url;
         this.options.onListening?.(a.url);
       });
     } else this.#proxy.configure(config);
     await this.#listening;
     this.#current = state;
+  }
+
+  /** Blue-green's preview header as a proxy header route, while there is a preview to route to. */
+  #previewRoute(state: RouteState): { name: string; match: HeaderMatch[] }[] {
+    const header = this.options.spec.preview?.header;
+    if (header == null || state.canary === null) return [];
+    return [{ name: PREVIEW_ROUTE, match: [{ header: header.name, exact: header.value }] }];
   }
 
   prometheus(): string {
@@ -77,6 +99,7 @@ export class ProxyTrafficRouter implements TrafficRouter {
     const p = this.#proxy;
     this.#proxy = undefined;
     this.#current = undefined;
+    this.#previewUrl = undefined;
     await p?.close({ graceMs: 2_000 });
   }
 
