@@ -8,7 +8,14 @@
 import { flag as flagDefinition, segment as segmentDefinition, toJsonSchema } from "@ramp/engine";
 import type { FastifySchema } from "fastify";
 import { ANALYSIS_PHASES } from "../analysis/types.js";
-import { BLUE_GREEN_STAGES, PAUSE_REASONS, ROLLOUT_EVENTS, ROLLOUT_PHASES } from "../rollouts/status.js";
+import {
+  BLUE_GREEN_STAGES,
+  FLAGGER_PHASES,
+  FLAGGER_STAGES,
+  PAUSE_REASONS,
+  ROLLOUT_EVENTS,
+  ROLLOUT_PHASES,
+} from "../rollouts/status.js";
 import { evaluationSeriesSchema, whoamiSchema } from "./routes/dashboard-api.js";
 import { trafficSeriesSchema } from "./routes/rollouts.js";
 
@@ -215,6 +222,20 @@ const rolloutStatus = obj(
   undefined,
   true,
 );
+// Flagger-style analysis (docs/flagger.md): only rollouts of that shape have it, so it is added to the
+// properties after obj(), which would list it as required.
+const flaggerStatus = obj({
+  revision: int,
+  phase: oneOf(FLAGGER_PHASES),
+  failedChecks: int,
+  iterations: int,
+  interval: int,
+  stage: { type: ["string", "null"], enum: [...FLAGGER_STAGES, null] },
+  intervalStartedAt: nullable("string"),
+  nextAt: nullable("string"),
+  heldBy: { ...obj({ type: str, name: str, message: str }), type: ["object", "null"] },
+});
+(rolloutStatus.properties as Schema).flagger = flaggerStatus;
 
 const storedRun = {
   ...analysisRun,

@@ -2771,6 +2771,37 @@ export interface paths {
                   | "ScalingUp"
                   | "PostPromotionAnalysis"
                   | null;
+                flagger?: {
+                  revision: number;
+                  /** @enum {string} */
+                  phase:
+                    | "Waiting"
+                    | "Progressing"
+                    | "WaitingPromotion"
+                    | "Promoting"
+                    | "Succeeded"
+                    | "Failed";
+                  failedChecks: number;
+                  iterations: number;
+                  interval: number;
+                  /** @enum {string|null} */
+                  stage:
+                    | "confirm-rollout"
+                    | "rollback"
+                    | "pre-rollout"
+                    | "rollout"
+                    | "metrics"
+                    | "confirm-traffic-increase"
+                    | "confirm-promotion"
+                    | null;
+                  intervalStartedAt: string | null;
+                  nextAt: string | null;
+                  heldBy: {
+                    type: string;
+                    name: string;
+                    message: string;
+                  } | null;
+                };
               } & {
                 [key: string]: unknown;
               };

@@ -52,6 +52,9 @@ export type RolloutPhase = RolloutSummary["phase"];
 
 type RolloutAnswer = Json<paths["/api/v1/rollouts/{name}"]["get"]>;
 export type HistoryEvent = RolloutAnswer["status"]["history"][number];
+/** `status.flagger`: where a Flagger-style analysis is (docs/flagger.md); only rollouts of that shape have it. */
+export type FlaggerStatus = NonNullable<RolloutAnswer["status"]["flagger"]>;
+export type FlaggerPhase = FlaggerStatus["phase"];
 
 /** An analysis run as the rollouts list them, with the rollout revision it belongs to. */
 export type AnalysisRun = Json<paths["/api/v1/rollouts/{name}/analysisruns"]["get"]>["runs"][number];
@@ -73,6 +76,44 @@ export interface CanaryStep {
   readonly setCanaryScale?: JsonValue;
 }
 
+/** A Flagger metric check: a built-in metric or an AnalysisTemplate's first metric, judged by the range. */
+export interface FlaggerMetricManifest {
+  readonly name: string;
+  readonly thresholdRange?: { readonly min?: number; readonly max?: number };
+  readonly interval?: string | number;
+  readonly templateRef?: { readonly name: string; readonly namespace?: string };
+}
+
+export interface FlaggerWebhookManifest {
+  readonly name: string;
+  /** Flagger's webhook type; `rollout` when left out. */
+  readonly type?: string;
+  /** An http(s) URL, or `ramp:load-test` (Ramp's built-in load generator). */
+  readonly url: string;
+  readonly timeout?: string | number;
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+/** `spec.analysis`: Argo's run history limits, or Flagger's CanaryAnalysis fields (docs/flagger.md). */
+export interface RolloutAnalysisManifest {
+  readonly successfulRunHistoryLimit?: number;
+  readonly unsuccessfulRunHistoryLimit?: number;
+  readonly interval?: string | number;
+  readonly threshold?: number;
+  readonly maxWeight?: number;
+  readonly stepWeight?: number;
+  readonly stepWeights?: readonly number[];
+  readonly stepWeightPromotion?: number;
+  readonly iterations?: number;
+  readonly match?: readonly {
+    readonly headers?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  }[];
+  readonly mirror?: boolean;
+  readonly mirrorWeight?: number;
+  readonly metrics?: readonly FlaggerMetricManifest[];
+  readonly webhooks?: readonly FlaggerWebhookManifest[];
+}
+
 export interface RolloutManifest {
   readonly metadata?: { readonly name?: string };
   readonly spec?: {
@@ -81,6 +122,7 @@ export interface RolloutManifest {
       readonly canary?: { readonly steps?: readonly CanaryStep[] };
       readonly blueGreen?: { readonly activeService?: string; readonly previewService?: string };
     };
+    readonly analysis?: RolloutAnalysisManifest;
   };
 }
 

@@ -1,4 +1,7 @@
-/** One rollout: phase and weight, the step timeline, live traffic, analysis runs, history and the operator's actions. */
+/**
+ * One rollout: phase and weight, the step timeline (or a Flagger-style analysis's plan and checks), live
+ * traffic, analysis runs, history and the operator's actions.
+ */
 import { ErrorBox, PhaseBadge, time } from "../../components/format.js";
 import { NotLoaded } from "../../components/not-loaded.js";
 import { WeightBar } from "../../components/weight-bar.js";
@@ -6,6 +9,9 @@ import { Link } from "../../router.js";
 import { useLive, useSession } from "../../session-context.js";
 import { useLoad, useThrottled } from "../../use-load.js";
 import { AnalysisRuns } from "./analysis-runs.js";
+import { FlaggerChecks } from "./flagger-checks.js";
+import { FlaggerPanel } from "./flagger-panel.js";
+import { isFlaggerAnalysis } from "./flagger-plan.js";
 import { RolloutActions } from "./rollout-actions.js";
 import { StepTimeline } from "./step-timeline.js";
 import { TrafficCharts } from "./traffic-charts.js";
@@ -31,6 +37,8 @@ export function RolloutPage({ name }: { name: string }) {
   if (r === undefined)
     return <NotLoaded back={{ href: "/rollouts", label: "Rollouts" }} name={name} error={detail.error} />;
   const history = [...(r.status.history ?? [])].reverse().slice(0, 30);
+  const analysis = r.spec.spec?.analysis;
+  const flagger = isFlaggerAnalysis(analysis) ? analysis : undefined;
   return (
     <article aria-labelledby="rollout-title" className="rollout-page">
       <p className="crumbs">
@@ -60,12 +68,17 @@ export function RolloutPage({ name }: { name: string }) {
       </header>
       <RolloutActions rollout={r} onDone={(s) => (s === undefined ? detail.reload() : reloadDetail())} />
       <div className="two-col wide-right">
-        <section className="card" aria-labelledby="steps-title">
-          <h2 id="steps-title">Steps</h2>
-          <StepTimeline rollout={r} />
-        </section>
+        {flagger === undefined ? (
+          <section className="card" aria-labelledby="steps-title">
+            <h2 id="steps-title">Steps</h2>
+            <StepTimeline rollout={r} />
+          </section>
+        ) : (
+          <FlaggerPanel rollout={r} analysis={flagger} />
+        )}
         <TrafficCharts name={r.name} />
       </div>
+      {flagger !== undefined && <FlaggerChecks analysis={flagger} />}
       <section className="card" aria-labelledby="runs-title">
         <h2 id="runs-title">Analysis runs (revision {r.revision})</h2>
         <ErrorBox error={runs.error} title="Could not load the analysis runs" />
