@@ -122,6 +122,8 @@ export interface TrafficReport {
   readonly measured: boolean;
   /** Where clients reach the service (the built-in proxy), once it listens. */
   readonly proxy: string | null;
+  /** The blue-green preview entry point (absent from servers before it existed). */
+  readonly preview?: string | null;
   readonly windowSeconds: number;
   readonly versions: readonly VersionTrafficReport[];
 }

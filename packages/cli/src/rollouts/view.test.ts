@@ -162,6 +162,13 @@ describe("renderRollout", () => {
     ]);
   });
 
+  it("names the blue-green preview entry point beside the proxy", () => {
+    const traffic = { ...TRAFFIC, preview: "http://127.0.0.1:4322" };
+    expect(renderRollout(snapshot({}, { traffic }))).toContain(
+      "  over the last 10 s, through http://127.0.0.1:4321 (preview: http://127.0.0.1:4322)",
+    );
+  });
+
   it("says when the traffic is not measured by the server it asked", () => {
     expect(renderRollout(snapshot({}, { traffic: { ...TRAFFIC, measured: false } }))).toContain(
       "  not measured here",

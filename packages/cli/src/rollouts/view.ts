@@ -215,7 +215,11 @@ function traffic(t: TrafficReport | undefined): string[] {
   const body = table(["ROLE", "VERSION", "REQ/S", "5XX", "P99"], rows)
     .split("\n")
     .map((l) => `  ${l}`);
-  return [`  over the last ${t.windowSeconds} s${t.proxy === null ? "" : `, through ${t.proxy}`}`, ...body];
+  const preview = t.preview === null || t.preview === undefined ? "" : ` (preview: ${t.preview})`;
+  return [
+    `  over the last ${t.windowSeconds} s${t.proxy === null ? "" : `, through ${t.proxy}`}${preview}`,
+    ...body,
+  ];
 }
 
 /** One line for logs: `v1 54.2 req/s 0.00% 5xx p99 31 ms · v2 6.1 req/s …`. */

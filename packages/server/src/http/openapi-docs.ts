@@ -247,6 +247,7 @@ const trafficReport = obj({
   name: str,
   measured: bool,
   proxy: nullable("string"),
+  preview: nullable("string"),
   windowSeconds: int,
   versions: {
     type: "array",

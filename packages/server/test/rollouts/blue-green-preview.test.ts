@@ -155,6 +155,11 @@ describe("blue-green preview entry point (previewListen) with the built-in proxy
     }
     expect(success.values.map((m) => m.value)).toEqual([1, 1]);
 
+    // The traffic view names both entry points, so testers (and `ramp rollout get`) find the preview.
+    const traffic = await e2e.api.traffic("bgp", 10);
+    expect(traffic.proxy).toBe(`http://127.0.0.1:${p.port}`);
+    expect(traffic.preview).toBe(`http://127.0.0.1:${p.previewPort}`);
+
     // Nothing switched before promote; promote switches the active listener to v2.
     const paused = await e2e.api.get("bgp");
     expect(historyOf(paused?.status ?? fail("no status"), 2).map((h) => h.event)).not.toContain(

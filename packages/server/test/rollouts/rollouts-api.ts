@@ -20,6 +20,7 @@ export interface TrafficReport {
   /** True only on the replica whose controller runs the rollout (and once its proxy routes). */
   readonly measured: boolean;
   readonly proxy: string | null;
+  readonly preview: string | null;
   readonly versions: readonly {
     readonly role: string;
     readonly version: string;

@@ -2953,6 +2953,7 @@ export interface paths {
               name: string;
               measured: boolean;
               proxy: string | null;
+              preview: string | null;
               windowSeconds: number;
               versions: {
                 /** @enum {string} */

@@ -237,6 +237,8 @@ export function trafficReport(
     /** False when this replica does not run the rollout (or its router measures nothing yet). */
     measured: traffic !== undefined,
     proxy: traffic?.url ?? null,
+    /** The blue-green preview entry point, when the proxy opens one. */
+    preview: traffic?.previewUrl ?? null,
     windowSeconds,
     versions: (traffic?.versions ?? []).map(({ role, version, window: w }) => {
       const seconds = Math.max(windowSeconds, (now - (w.fromMs ?? now - windowSeconds * 1000)) / 1000);

@@ -34,6 +34,8 @@ export interface TrafficRouter {
   current(): RouteState | undefined;
   /** Where clients send the service's traffic, when the router is that entry point (the built-in proxy, once it listens). */
   readonly url?: string | undefined;
+  /** Where testers reach the new version alone before a blue-green switch (the built-in proxy's `previewListen`). */
+  readonly previewUrl?: string | undefined;
   /** Per-version request metrics, when the data plane measures them (the built-in proxy does). */
   readonly metrics: VersionMetricsSource | undefined;
   /** The data plane's metrics as Prometheus text (`http_requests_total{service,version,status}` …), if it has any. */

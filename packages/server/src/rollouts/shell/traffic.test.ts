@@ -85,12 +85,14 @@ describe("trafficReport", () => {
     const now = 100_000;
     const t = {
       url: "http://127.0.0.1:9",
+      previewUrl: "http://127.0.0.1:10",
       versions: [{ role: "stable" as const, version: "v2", window: w(600, 6, 31.5, 88_000) }],
     };
     expect(trafficReport("demo", t, 10, now)).toEqual({
       name: "demo",
       measured: true,
       proxy: "http://127.0.0.1:9",
+      preview: "http://127.0.0.1:10",
       windowSeconds: 10,
       versions: [
         {
@@ -122,6 +124,7 @@ describe("trafficReport", () => {
       name: "demo",
       measured: false,
       proxy: null,
+      preview: null,
       windowSeconds: 10,
       versions: [],
     });

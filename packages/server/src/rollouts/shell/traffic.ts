@@ -13,6 +13,8 @@ export interface VersionTraffic {
 /** What the rollout's router measures now, and where clients reach the service through it. */
 export interface RolloutTraffic {
   readonly url: string | undefined;
+  /** The preview entry point (blue-green through the built-in proxy with `previewListen`). */
+  readonly previewUrl?: string | undefined;
   /** The versions the router sends traffic to now: stable, then the canary when there is one. */
   readonly versions: readonly VersionTraffic[];
 }
@@ -39,7 +41,7 @@ export async function readTraffic(
     );
     versions.push({ role, version: targets.version, window: combineWindows(roles) });
   }
-  return { url: router.url, versions };
+  return { url: router.url, previewUrl: router.previewUrl, versions };
 }
 
 /** Counts added up; latency (which does not add up) from the window with the most requests. */
