@@ -61,11 +61,14 @@ Rollouts:
 
 Migrating rollouts (Ramp documents on stdout, a report of what changed on stderr):
   ramp import --from argo|flagger FILE [--allow-unsupported] [-o json] [--version VERSION]
-              [--listen HOST:PORT] [--stable-url URL --canary-url URL | --command CMD]
+              [--listen HOST:PORT] [--preview-listen HOST:PORT]
+              [--stable-url URL --canary-url URL | --command CMD]
                                                  Argo Rollout/AnalysisTemplate, Flagger Canary/MetricTemplate;
                                                  exit 1 when a field cannot be carried over, unless
                                                  --allow-unsupported (then it is dropped); --listen: the
-                                                 built-in proxy (default 127.0.0.1:8080); --stable-url and
+                                                 built-in proxy (default 127.0.0.1:8080); --preview-listen
+                                                 (argo only): where an Argo blue-green previewService is
+                                                 reached before the switch; --stable-url and
                                                  --canary-url: versions you run; --command: Ramp runs it per
                                                  replica with PORT set; none: placeholder URLs to edit
 
@@ -159,6 +162,7 @@ export function parseInvocation(argv: readonly string[], env: Env): Invocation {
           "allow-unsupported": { type: "boolean", default: false },
           output: { type: "string", short: "o" },
           listen: { type: "string" },
+          "preview-listen": { type: "string" },
           "stable-url": { type: "string" },
           "canary-url": { type: "string" },
           command: { type: "string" },
@@ -206,8 +210,14 @@ export function parseInvocation(argv: readonly string[], env: Env): Invocation {
 /** `ramp import`'s rollout options (argo, flagger): one way to run versions, and only for rollouts. */
 function importRolloutOptions(
   from: string,
-  v: Readonly<Partial<Record<"listen" | "stable-url" | "canary-url" | "command" | "version", string>>>,
+  v: Readonly<
+    Partial<Record<"listen" | "preview-listen" | "stable-url" | "canary-url" | "command" | "version", string>>
+  >,
 ): ImportRolloutOptions {
+  if (from !== "argo" && v["preview-listen"] !== undefined)
+    throw new UsageError(
+      "--preview-listen applies to Argo blue-green rollouts only (the entry point of their previewService): use it with --from argo",
+    );
   const given = (["listen", "stable-url", "canary-url", "command", "version"] as const).filter(
     (k) => v[k] !== undefined,
   );
@@ -221,6 +231,7 @@ function importRolloutOptions(
     );
   return {
     listen: v.listen,
+    previewListen: v["preview-listen"],
     stableUrl: v["stable-url"],
     canaryUrl: v["canary-url"],
     command: v.command,

@@ -149,6 +149,39 @@ describe("ramp import --from argo", () => {
     expect(applies(piped.stdout)).toEqual(["Rollout guestbook", "AnalysisTemplate http-success-rate"]);
   });
 
+  it("blue-green previewService: a note names --preview-listen; with it the output has previewListen and applies", async () => {
+    const file = at("argo-bluegreen.yaml");
+    const [without, withPreview] = await Promise.all([
+      ramp(["import", "--from", "argo", file, "--allow-unsupported"]),
+      ramp(["import", "--from", "argo", file, "--allow-unsupported", "--preview-listen", "127.0.0.1:9102"]),
+    ]);
+    expect(without.code, without.stderr).toBe(0);
+    expect(without.stderr.split("\n")).toContain(
+      `${file}:21:7: note: Rollout checkout: spec.strategy.blueGreen.previewService: checkout-preview has no entry point: without trafficRouting.proxy.previewListen nothing reaches the new version before the switch`,
+    );
+    expect(without.stderr).toMatch(/\n {4}instead: import again with --preview-listen HOST:PORT /);
+    expect(applies(without.stdout)).toEqual(["Rollout checkout", "AnalysisTemplate smoke-test"]);
+
+    expect(withPreview.code, withPreview.stderr).toBe(0);
+    expect(reported(withPreview.stderr, "note")).toEqual([
+      "19:5: Rollout checkout: spec.strategy.blueGreen",
+      "7:1: Rollout checkout: spec.workload",
+      "64:1: Service checkout-active: skipped",
+      "72:1: Service checkout-preview: skipped",
+    ]);
+    expect(withPreview.stderr).toMatch(/and on "127\.0\.0\.1:9102" the preview service/);
+    expect(applies(withPreview.stdout)).toEqual(["Rollout checkout", "AnalysisTemplate smoke-test"]);
+    const [rollout] = parseRolloutFile(withPreview.stdout, TESTDATA).documents as { spec: object }[];
+    expect(rollout?.spec).toMatchObject({
+      strategy: {
+        blueGreen: {
+          previewService: "checkout-preview",
+          trafficRouting: { proxy: { listen: "127.0.0.1:8080", previewListen: "127.0.0.1:9102" } },
+        },
+      },
+    });
+  });
+
   it("a YAML syntax error is exit 1 at its line; a file of other kinds imports nothing", async () => {
     const bad = await ramp(["import", "--from", "argo", at("../report.ts")]);
     expect(bad.code).toBe(1);
@@ -265,6 +298,15 @@ describe("ramp import's rollout options", () => {
     expect(() => parse("import --from unleash u.json --listen 127.0.0.1:81")).toThrow(
       new UsageError("--listen is for --from argo and --from flagger"),
     );
+    expect(parse("import --from argo r.yaml --preview-listen 127.0.0.1:82")).toMatchObject({
+      options: { from: "argo", rollout: { previewListen: "127.0.0.1:82" } },
+    });
+    for (const from of ["flagger", "unleash"])
+      expect(() => parse(`import --from ${from} c.yaml --preview-listen 127.0.0.1:82`)).toThrow(
+        new UsageError(
+          "--preview-listen applies to Argo blue-green rollouts only (the entry point of their previewService): use it with --from argo",
+        ),
+      );
     expect(() => parse("import --from argo r.yaml --stable-url http://a")).toThrow(/go together/);
     expect(() =>
       parse("import --from argo r.yaml --stable-url http://a --canary-url http://b --command x"),
@@ -276,5 +318,37 @@ describe("ramp import's rollout options", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/go together/);
     expect(r.stderr).toMatch(/ramp import --from argo\|flagger FILE/);
+  });
+
+  it("a bad --preview-listen (not host:port, or the proxy's own address; or not --from argo) exits 2 with the usage, before the file is read", async () => {
+    const argo = ["import", "--from", "argo", at("argo-bluegreen.yaml"), "--allow-unsupported"];
+    const cases: [string[], string][] = [
+      [
+        [...argo, "--preview-listen", "preview"],
+        'ramp: --preview-listen: the string "preview" is not host:port, e.g. "127.0.0.1:8080"',
+      ],
+      [
+        [...argo, "--preview-listen", "127.0.0.1:8080"],
+        'ramp: --preview-listen: is the same address as listen (127.0.0.1:8080, the default of --listen); use another port, e.g. "127.0.0.1:8081"',
+      ],
+      [
+        [...argo, "--listen", "0.0.0.0:9200", "--preview-listen", "127.0.0.1:9200"],
+        'ramp: --preview-listen: is the same address as listen (0.0.0.0:9200); use another port, e.g. "0.0.0.0:9201"',
+      ],
+      [
+        ["import", "--from", "flagger", at("flagger-bluegreen.yaml"), "--preview-listen", "127.0.0.1:9102"],
+        "ramp: --preview-listen applies to Argo blue-green rollouts only (the entry point of their previewService): use it with --from argo",
+      ],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => ramp(args)));
+    runs.forEach((r, i) => {
+      const [args, message] = cases[i] ?? [[], ""];
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.split("\n")[0]).toBe(message);
+      expect(r.stderr).toMatch(/\[--preview-listen HOST:PORT\]/);
+      // Nothing of the file was reported: the options failed first.
+      expect(r.stderr).not.toMatch(/: note: /);
+    });
   });
 });

@@ -3,13 +3,23 @@
  * importers (the same ones the server's loaders check), prints Ramp's documents on stdout and the
  * report on stderr, each line pointing at the field in FILE.
  */
-import { formatImportIssue, type ImportIssue, importArgo, importFlagger } from "@ramp/server/rollouts";
+import {
+  checkImportOptions,
+  formatImportIssue,
+  type ImportIssue,
+  importArgo,
+  importFlagger,
+} from "@ramp/server/rollouts";
 import { isMap, isSeq, LineCounter, type Node, parseAllDocuments, stringify } from "yaml";
 import { LoadError, parsePath, readText } from "../load.js";
-import { err, fail, out } from "../output.js";
+import { err, fail, out, UsageError } from "../output.js";
 import type { ImportOptions } from "./import.js";
 
 export function importRollouts(o: ImportOptions, from: "argo" | "flagger"): void {
+  // The addresses go through the server's loader first: a bad one is the command line's fault (exit
+  // 2 with the usage), not one line per rollout of the file.
+  const bad = checkImportOptions(o.rollout ?? {});
+  if (bad.length > 0) throw new UsageError(bad.join("; "));
   const file = o.file === "-" ? "<stdin>" : o.file;
   const text = readText(o.file);
   const lineCounter = new LineCounter();

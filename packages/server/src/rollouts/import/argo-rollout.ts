@@ -110,6 +110,11 @@ function convertCanary(canary: Obj, options: ImportOptions, report: DocumentRepo
   const routingPath = joinPath(CANARY, "trafficRouting");
   const replacement = proxyRouting(options);
   const instead = `Ramp's built-in proxy splits the traffic: trafficRouting.proxy.listen "${replacement.proxy.listen}" (choose with --listen HOST:PORT)`;
+  if (options.previewListen !== undefined)
+    report.note(
+      CANARY,
+      "--preview-listen is not used: it gives a blue-green rollout's previewService an entry point, and this rollout is a canary",
+    );
   let maxWeight: number | undefined;
   if (routing === undefined) {
     report.note(CANARY, "has no trafficRouting: Argo approximates the weights with replica counts", instead);
@@ -190,16 +195,33 @@ const BLUE_GREEN = "spec.strategy.blueGreen";
 
 function convertBlueGreen(blueGreen: Obj, options: ImportOptions, report: DocumentReport): Obj {
   const out: Obj = { ...blueGreen };
-  const listen = proxyRouting(options).proxy.listen;
-  const existing = obj(obj(blueGreen.trafficRouting)?.proxy);
-  if (existing === undefined || options.listen !== undefined) {
-    out.trafficRouting = proxyRouting(options);
+  const routing = obj(blueGreen.trafficRouting);
+  const existing = obj(routing?.proxy);
+  const replaced = existing === undefined || options.listen !== undefined;
+  const proxy: Obj = replaced ? { ...proxyRouting(options).proxy } : { ...existing };
+  const previewService = str(blueGreen.previewService) ?? "";
+  if (previewService !== "" && options.previewListen !== undefined)
+    proxy.previewListen = options.previewListen;
+  out.trafficRouting = replaced ? { proxy } : { ...routing, proxy };
+  if (replaced) {
+    const preview =
+      proxy.previewListen === undefined
+        ? ""
+        : `, and on "${String(proxy.previewListen)}" the preview service`;
     report.note(
       BLUE_GREEN,
       "Argo switches the selectors of Kubernetes Services (activeService, previewService)",
-      `Ramp's built-in proxy on "${listen}" plays the active service (choose with --listen HOST:PORT)`,
+      `Ramp's built-in proxy on "${String(proxy.listen)}" plays the active service (choose with --listen HOST:PORT)${preview}`,
     );
   }
+  if (previewService !== "" && proxy.previewListen === undefined && proxy.previewHeader === undefined)
+    report.note(
+      joinPath(BLUE_GREEN, "previewService"),
+      `${previewService} has no entry point: without trafficRouting.proxy.previewListen nothing reaches the new version before the switch`,
+      "import again with --preview-listen HOST:PORT (every request there goes to the new version), or add previewListen by hand (docs/routers.md)",
+    );
+  if (previewService === "" && options.previewListen !== undefined)
+    report.note(BLUE_GREEN, "has no previewService: --preview-listen is not used for this rollout");
   for (const key of ["prePromotionAnalysis", "postPromotionAnalysis"] as const) {
     if (blueGreen[key] !== undefined)
       out[key] = rolloutAnalysis(blueGreen[key], joinPath(BLUE_GREEN, key), report);

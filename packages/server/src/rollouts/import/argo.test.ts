@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { importArgo } from "./argo.js";
-import { importFailed } from "./report.js";
+import { formatImportIssue, type ImportResult, importFailed } from "./report.js";
 import { expectLoads, fixture, paths, unlessAvailable } from "./testkit.shared-test.js";
 
 type Doc = { kind: string; metadata: Record<string, unknown>; spec: Record<string, unknown> };
@@ -10,6 +10,10 @@ const find = (docs: unknown[], kind: string, name: string) => {
   return d;
 };
 const canaryOf = (d: Doc) => (d.spec.strategy as { canary: Record<string, unknown> }).canary;
+const blueGreenOf = (d: Doc) => (d.spec.strategy as { blueGreen: Record<string, unknown> }).blueGreen;
+/** The report's lines (as the CLI prints them, FILE standing for the file) about one object's notes. */
+const noteLines = (r: ImportResult, object: string) =>
+  r.issues.filter((i) => i.kind === "note" && i.object === object).map((i) => formatImportIssue(i, "FILE"));
 
 describe("importArgo: Argo Rollouts manifests → Ramp", () => {
   it("canary with steps and an analysis step: routing by replicas becomes the proxy, Kubernetes bookkeeping goes", () => {
@@ -66,6 +70,86 @@ describe("importArgo: Argo Rollouts manifests → Ramp", () => {
       templates: [{ templateName: "smoke-test" }],
       args: [{ name: "service", value: "checkout-active" }],
     });
+  });
+
+  it("blue-green previewService: without --preview-listen a note names the option, nothing is dropped; with it the proxy gets previewListen", () => {
+    const docs = fixture("argo-bluegreen.yaml");
+    const unsupported = [
+      "unsupported Rollout checkout: spec.strategy.blueGreen.postPromotionAnalysis.args[1].valueFrom.fieldRef.fieldPath",
+      ...unlessAvailable("web", "unsupported AnalysisTemplate smoke-test: spec.metrics[0].provider.web"),
+    ];
+    const placeholders = [
+      "FILE: note: Rollout checkout: spec.workload: added with placeholder URLs: stable http://checkout-active, canary http://checkout-preview",
+      "    instead: replace them with the URLs that serve each version, or import again with --stable-url URL --canary-url URL (static) or --command CMD (Ramp runs it per replica with PORT set)",
+    ].join("\n");
+
+    const without = importArgo(docs);
+    expect(paths(without)).toEqual(unsupported);
+    expect(noteLines(without, "Rollout checkout")).toEqual([
+      [
+        "FILE: note: Rollout checkout: spec.strategy.blueGreen: Argo switches the selectors of Kubernetes Services (activeService, previewService)",
+        `    instead: Ramp's built-in proxy on "127.0.0.1:8080" plays the active service (choose with --listen HOST:PORT)`,
+      ].join("\n"),
+      [
+        "FILE: note: Rollout checkout: spec.strategy.blueGreen.previewService: checkout-preview has no entry point: without trafficRouting.proxy.previewListen nothing reaches the new version before the switch",
+        "    instead: import again with --preview-listen HOST:PORT (every request there goes to the new version), or add previewListen by hand (docs/routers.md)",
+      ].join("\n"),
+      placeholders,
+    ]);
+    expect(blueGreenOf(find(without.documents, "Rollout", "checkout")).trafficRouting).toEqual({
+      proxy: { listen: "127.0.0.1:8080" },
+    });
+
+    const withPreview = importArgo(docs, { listen: "127.0.0.1:9101", previewListen: "127.0.0.1:9102" });
+    expect(paths(withPreview)).toEqual(unsupported);
+    expect(noteLines(withPreview, "Rollout checkout")).toEqual([
+      [
+        "FILE: note: Rollout checkout: spec.strategy.blueGreen: Argo switches the selectors of Kubernetes Services (activeService, previewService)",
+        `    instead: Ramp's built-in proxy on "127.0.0.1:9101" plays the active service (choose with --listen HOST:PORT), and on "127.0.0.1:9102" the preview service`,
+      ].join("\n"),
+      placeholders,
+    ]);
+    expect(expectLoads(withPreview)).toEqual(["Rollout checkout", "AnalysisTemplate smoke-test"]);
+    const blueGreen = blueGreenOf(find(withPreview.documents, "Rollout", "checkout"));
+    expect(blueGreen.trafficRouting).toEqual({
+      proxy: { listen: "127.0.0.1:9101", previewListen: "127.0.0.1:9102" },
+    });
+    expect(blueGreen.previewService).toBe("checkout-preview");
+  });
+
+  it("--preview-listen is checked by the server's loader with the rest of the document; unused where there is no previewService", () => {
+    const docs = fixture("argo-bluegreen.yaml");
+    // The default listen and the preview on one address: the loader's error, at the field's path.
+    const same = importArgo(docs, { previewListen: "127.0.0.1:8080" });
+    expect(paths(same, ["error"])).toEqual([
+      "error Rollout checkout: spec.strategy.blueGreen.trafficRouting.proxy.previewListen",
+    ]);
+    expect(same.issues.find((i) => i.kind === "error")?.message).toBe(
+      "is the same address as listen (127.0.0.1:8080)",
+    );
+    expect(same.documents.map((d) => (d as Doc).kind)).toEqual(["AnalysisTemplate"]);
+    expect(paths(importArgo(docs, { previewListen: "preview" }), ["error"])).toEqual([
+      "error Rollout checkout: spec.strategy.blueGreen.trafficRouting.proxy.previewListen",
+    ]);
+
+    // A blue-green rollout without previewService and a canary: the option is not used, and said so.
+    const rollout = docs[0] as Doc;
+    const blueGreen = blueGreenOf(rollout);
+    const { previewService: _, ...noPreview } = blueGreen;
+    const bare = { ...rollout, spec: { ...rollout.spec, strategy: { blueGreen: noPreview } } };
+    const canary = fixture("argo-canary-analysis.yaml")[0];
+    const r = importArgo([bare, canary], { previewListen: "127.0.0.1:9102" });
+    expect(paths(r, ["error"])).toEqual([]);
+    expect(blueGreenOf(find(r.documents, "Rollout", "checkout")).trafficRouting).toEqual({
+      proxy: { listen: "127.0.0.1:8080" },
+    });
+    expect(canaryOf(find(r.documents, "Rollout", "guestbook")).trafficRouting).toEqual({
+      proxy: { listen: "127.0.0.1:8080" },
+    });
+    expect(r.issues.filter((i) => i.message.includes("--preview-listen is not used"))).toMatchObject([
+      { object: "Rollout checkout", path: "spec.strategy.blueGreen" },
+      { object: "Rollout guestbook", path: "spec.strategy.canary" },
+    ]);
   });
 
   it("background analysis: nginx, an experiment step, a Secret argument and Datadog are reported; startingStep follows the dropped step", () => {

@@ -1,6 +1,7 @@
 /** Importers of Argo Rollouts and Flagger manifests: pure functions from parsed documents to Ramp's. */
 export { importArgo } from "./argo.js";
 export { importFlagger } from "./flagger.js";
+export { checkImportOptions } from "./options.js";
 export {
   formatImportIssue,
   type ImportIssue,

@@ -1,12 +1,18 @@
 /**
  * The Ramp-only parts an imported rollout needs and the input cannot say: where the proxy listens
- * and how a version runs (`--listen`, `--stable-url/--canary-url`, `--command`, `--version`).
+ * and how a version runs (`--listen`, `--preview-listen`, `--stable-url/--canary-url`, `--command`,
+ * `--version`).
  */
 import type { DocumentReport } from "./report.js";
 
 export interface ImportOptions {
   /** host:port for trafficRouting.proxy.listen (default 127.0.0.1:8080). */
   readonly listen?: string | undefined;
+  /**
+   * host:port for a blue-green rollout's trafficRouting.proxy.previewListen: the entry point Argo's
+   * previewService becomes (only for rollouts that have one).
+   */
+  readonly previewListen?: string | undefined;
   /** Static platform: the URL that serves the stable version… */
   readonly stableUrl?: string | undefined;
   /** …and the one that serves the canary. */
