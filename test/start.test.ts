@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { afterAll, expect, it } from "vitest";
+import { launchChromium } from "../packages/ui/test/chromium.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const data = mkdtempSync(join(tmpdir(), "ramp-start-"));
@@ -104,23 +104,7 @@ async function dashboardShowsTheDemo(out: string): Promise<void> {
   expect(body).toContain('<div id="root"></div>');
   expect(body).toMatch(/<script type="module"[^>]* src="\/assets\/index-[\w-]+\.js"><\/script>/);
 
-  const profile = join(data, "chromium-profile");
-  mkdirSync(profile, { recursive: true });
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-      "--disable-quic",
-    ],
-  });
+  const browser = await launchChromium(join(data, "chromium-profile"));
   try {
     const page = await browser.newPage();
     const errors: string[] = [];

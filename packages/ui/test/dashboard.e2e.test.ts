@@ -5,25 +5,28 @@
  * conflicting edit keeps the draft; the demo rollout advances live and aborts back to 0% / Degraded.
  * Screenshots of real data go to test-output/screenshots; any console error fails the test.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Client, OpenFeature, ProviderEvents } from "@openfeature/server-sdk";
 import { RampProvider } from "@ramp/openfeature";
-import { type BrowserContext, type ConsoleMessage, chromium, type Locator, type Page } from "playwright-core";
+import type { BrowserContext, ConsoleMessage, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoDocuments } from "../../cli/src/demo/documents.js";
 import { TrafficGenerator } from "../../cli/src/demo/traffic.js";
-import { type RunningServer, startServer } from "../../server/src/server.js";
+import type { RunningServer } from "../../server/src/server.js";
 import { OPERATIONS } from "../src/api/client.js";
+import {
+  type Dashboard,
+  ROOT as root,
+  SHOTS as shots,
+  startDashboard,
+  text,
+  until,
+} from "./dashboard-harness.js";
 
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-const dist = join(root, "packages/ui/dist");
-const shots = join(root, "test-output/screenshots");
 const ADMIN = `ramp_admin_${"D".repeat(40)}`;
 
-let dir: string;
+let ui: Dashboard | undefined;
 let server: RunningServer;
 let browser: BrowserContext;
 let page: Page;
@@ -71,12 +74,6 @@ function onConsole(m: ConsoleMessage): void {
   if (!expected) consoleErrors.push(`${m.text()} at ${m.location().url}`);
 }
 
-/** The text a user sees in an element (rendered, whitespace as laid out). */
-function text(l: Locator): Promise<string> {
-  // biome-ignore lint/performance/useDomNodeTextContent: playwright's innerText is the rendered text, which is what is asserted.
-  return l.innerText();
-}
-
 /** At 390×844 the page scrolls only vertically (wide tables scroll inside their own box); then back to 1280×800. */
 async function atPhoneWidth(name: string): Promise<void> {
   await page.setViewportSize({ width: 390, height: 844 });
@@ -91,13 +88,8 @@ async function shot(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(dist, "index.html")))
-    throw new Error(
-      `packages/ui/dist is not built: run \`npm run build -w @ramp/ui\` (or \`npm test\`) first`,
-    );
-  mkdirSync(shots, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), "ramp-ui-e2e-"));
-  server = await startServer({ port: 0, data: dir, adminToken: ADMIN, uiDir: dist, log: () => undefined });
+  ui = await startDashboard({ prefix: "ramp-ui-e2e-", adminToken: ADMIN, consoleErrors, onConsole });
+  ({ server, browser, page } = ui);
   await api("POST", "/api/v1/apply", readFileSync(join(root, "examples/flags.yaml"), "utf8"));
   const sdk = await api<{ token: string }>("POST", "/api/v1/tokens", {
     scope: "server",
@@ -107,35 +99,12 @@ beforeAll(async () => {
     new RampProvider({ url: server.url, token: sdk.token, flushIntervalMs: 1000 }),
   );
   app = OpenFeature.getClient("dashboard-e2e");
-
-  browser = await chromium.launchPersistentContext(join(dir, "chromium-profile"), {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-      "--disable-quic",
-    ],
-  });
-  // Well under vitest's timeouts, so a missing element fails with its locator, not a bare timeout.
-  browser.setDefaultTimeout(15_000);
-  page = await browser.newPage();
-  page.on("console", onConsole);
-  page.on("pageerror", (e) => consoleErrors.push(`uncaught: ${e.message}`));
 }, 60_000);
 
 afterAll(async () => {
   await traffic?.stop();
-  await browser?.close();
   await OpenFeature.close();
-  await server?.close();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  await ui?.close();
 });
 
 describe.sequential("the dashboard", () => {
@@ -463,13 +432,3 @@ describe.sequential("the dashboard", () => {
     expectNoConsoleErrors();
   }, 120_000);
 });
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}

@@ -5,27 +5,21 @@
  * flips it. The page shows the plan, the weight advancing, the failed check, the hold, then Healthy.
  * Any console error fails the test; the screenshot goes to test-output/screenshots/rollout-flagger.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
-import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TrafficGenerator } from "../../cli/src/demo/traffic.js";
-import { type RunningServer, startServer } from "../../server/src/server.js";
+import type { RunningServer } from "../../server/src/server.js";
+import { type Dashboard, SHOTS as shots, startDashboard, text, until } from "./dashboard-harness.js";
 
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-const dist = join(root, "packages/ui/dist");
-const shots = join(root, "test-output/screenshots");
 const ADMIN = `ramp_admin_${"F".repeat(40)}`;
 const HOLD_MESSAGE = "waiting for the release manager";
 
-let dir: string;
+let ui: Dashboard | undefined;
 let server: RunningServer;
-let browser: BrowserContext;
 let page: Page;
 let traffic: TrafficGenerator | undefined;
 const servers: Server[] = [];
@@ -53,22 +47,6 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return JSON.parse(text) as T;
-}
-
-/** The text a user sees in an element (rendered, whitespace as laid out). */
-function text(l: Locator): Promise<string> {
-  // biome-ignore lint/performance/useDomNodeTextContent: playwright's innerText is the rendered text, which is what is asserted.
-  return l.innerText();
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 function rollout(version: string, urls: { v1: string; v2: string }, receiverUrl: string) {
@@ -114,42 +92,14 @@ interface Detail {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(dist, "index.html")))
-    throw new Error(
-      `packages/ui/dist is not built: run \`npm run build -w @ramp/ui\` (or \`npm test\`) first`,
-    );
-  mkdirSync(shots, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), "ramp-ui-flagger-"));
-  server = await startServer({ port: 0, data: dir, adminToken: ADMIN, uiDir: dist, log: () => undefined });
-  browser = await chromium.launchPersistentContext(join(dir, "chromium-profile"), {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-      "--disable-quic",
-    ],
-  });
-  browser.setDefaultTimeout(15_000);
-  page = await browser.newPage();
-  page.on("console", (m) => {
-    if (m.type() === "error") consoleErrors.push(`${m.text()} at ${m.location().url}`);
-  });
-  page.on("pageerror", (e) => consoleErrors.push(`uncaught: ${e.message}`));
+  ui = await startDashboard({ prefix: "ramp-ui-flagger-", adminToken: ADMIN, consoleErrors });
+  ({ server, page } = ui);
 }, 60_000);
 
 afterAll(async () => {
   await traffic?.stop();
-  await browser?.close();
-  await server?.close();
+  await ui?.close();
   for (const s of servers) await new Promise((resolve) => s.close(resolve));
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("a Flagger-style rollout on the dashboard", () => {

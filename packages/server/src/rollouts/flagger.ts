@@ -7,7 +7,7 @@
  * Webhook answers and metric runs come in as observations: each stage waits for its own.
  */
 import type { DecisionContext } from "./context.js";
-import { callId, gate, hooksOf } from "./flagger-calls.js";
+import { gate, hooksOf } from "./flagger-calls.js";
 import type { FlaggerAnalysis, FlaggerWebhook } from "./flagger-types.js";
 import type { FlaggerStrategy } from "./rollout.js";
 import { analysisRunId } from "./run-ids.js";

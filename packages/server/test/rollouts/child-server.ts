@@ -3,10 +3,12 @@
  * middle of a rollout or run two replicas of one deployment.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ADMIN_TOKEN } from "./rollouts-api.js";
+import type { RolloutStatus } from "../../src/rollouts/status.js";
+import { freePort } from "../../src/testing/index.js";
+import { ADMIN_TOKEN, isHealthyAt, RolloutsApi, sleep } from "./rollouts-api.js";
 
 const SCRIPT = fileURLToPath(new URL("./fixtures/ramp-server.mjs", import.meta.url));
 const SERVER_DIR = fileURLToPath(new URL("../../", import.meta.url));
@@ -104,6 +106,77 @@ export async function spawnServer(options: ChildServerOptions): Promise<ChildSer
       await exited;
     },
   };
+}
+
+export interface KillRunOptions {
+  /** The server's data directory and SQLite file go here (created). */
+  readonly dir: string;
+  readonly leaseTtlMs: number;
+  /** The rollout's name, its document at a version with its proxy on `port`, and what to apply along with v1. */
+  readonly name: string;
+  readonly rollout: (port: number, version: string) => object;
+  readonly templates: readonly object[];
+  /** How long after v2 was applied to SIGKILL the server (then start it again on the same files); undefined: no kill. */
+  readonly killAfterMs: number | undefined;
+  /** How long v2 may take to be promoted, counted from the (re)start. */
+  readonly promotedWithinMs: number;
+}
+
+export interface KillRun {
+  /** The server running now: the restarted one when there was a kill. */
+  readonly server: ChildServer;
+  readonly api: RolloutsApi;
+  /** The rollout's proxy port. */
+  readonly port: number;
+  /** The status once v2 is Healthy. */
+  readonly final: RolloutStatus;
+  /** When v2 was applied (Date.now()). */
+  readonly began: number;
+  /** When the server was killed, if it was. */
+  readonly killedAt?: number;
+}
+
+/**
+ * A rollout v1 → v2 on a child server, killed with SIGKILL `killAfterMs` after v2 was applied and
+ * started again; `then` reads what it needs while the server still runs, and the server is killed after.
+ */
+export async function rollOutThroughKill<T>(
+  o: KillRunOptions,
+  then: (run: KillRun) => Promise<T>,
+): Promise<T> {
+  mkdirSync(o.dir);
+  const port = await freePort();
+  const options = { database: join(o.dir, "ramp.db"), data: o.dir, leaseTtlMs: o.leaseTtlMs };
+  let server = await spawnServer(options);
+  try {
+    let api = new RolloutsApi(server.url);
+    await api.apply([...o.templates, o.rollout(port, "v1")]);
+    await api.waitFor(o.name, "v1 Healthy", isHealthyAt("v1"), 15_000);
+    await api.apply([o.rollout(port, "v2")]);
+    const began = Date.now();
+    let killedAt: number | undefined;
+    if (o.killAfterMs !== undefined) {
+      await sleep(o.killAfterMs);
+      killedAt = Date.now();
+      await server.kill("SIGKILL");
+      server = await spawnServer(options);
+      api = new RolloutsApi(server.url);
+    }
+    const final = await api.waitFor(o.name, "v2 promoted", isHealthyAt("v2"), o.promotedWithinMs);
+    return await then({ server, api, port, final, began, ...(killedAt !== undefined && { killedAt }) });
+  } finally {
+    await server.kill("SIGKILL");
+  }
+}
+
+/**
+ * Where in [0, 1) of a reference run each of `trials` kills the server: seeded by RAMP_CRASH_SEED when
+ * set, else at random; the suite prints the seed so a failing run can be replayed.
+ */
+export function killPlan(trials: number): { seed: number; fractions: number[] } {
+  const seed = Number(process.env.RAMP_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
+  const random = seededRandom(seed);
+  return { seed, fractions: Array.from({ length: trials }, () => random()) };
 }
 
 /** A small seeded PRNG (mulberry32), so a failing trial can be replayed from its seed. */

@@ -5,24 +5,22 @@
  * exactly as an uninterrupted run ends, with each step of the revision entered once, in order.
  * The versions are this test's own HTTP servers on the static platform, so they outlive the kill.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnalysisRun } from "../../src/analysis/index.js";
 import type { RolloutEvent, RolloutStatus } from "../../src/rollouts/status.js";
-import { freePort } from "../../src/testing/index.js";
-import { ensureServerBuilt, seededRandom, spawnServer } from "./child-server.js";
-import { isHealthyAt, RolloutsApi, sleep, stepsEntered, waitUntil } from "./rollouts-api.js";
+import { ensureServerBuilt, killPlan, rollOutThroughKill } from "./child-server.js";
+import { staticCanary } from "./rollout-docs.js";
+import { stepsEntered, waitUntil } from "./rollouts-api.js";
 import { type Backend, sendBatch, startBackend } from "./traffic.js";
 
 const TRIALS = 30;
 const LEASE_TTL_MS = 600;
 const NAME = "crash";
-const seed = Number(process.env.RAMP_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const random = seededRandom(seed);
 /** Where in [0, 1) of the reference run's duration each trial kills the server. */
-const killFractions = Array.from({ length: TRIALS }, () => random());
+const { seed, fractions: killFractions } = killPlan(TRIALS);
 
 const STEPS = [
   { setWeight: 25 },
@@ -53,29 +51,8 @@ const TEMPLATE = {
 let work: string;
 let backends: Record<string, Backend>;
 
-function rollout(port: number, version: string) {
-  return {
-    apiVersion: "argoproj.io/v1alpha1",
-    kind: "Rollout",
-    metadata: { name: NAME },
-    spec: {
-      replicas: 1,
-      version,
-      strategy: {
-        canary: {
-          steps: STEPS,
-          scaleDownDelaySeconds: 0,
-          trafficRouting: { proxy: { listen: `127.0.0.1:${port}` } },
-        },
-      },
-      workload: {
-        platform: "static",
-        readiness: { path: "/healthz", intervalMs: 20 },
-        versions: Object.fromEntries(Object.values(backends).map((b) => [b.version, { urls: [b.url] }])),
-      },
-    },
-  };
-}
+const rollout = (port: number, version: string) =>
+  staticCanary(NAME, port, version, STEPS, Object.values(backends));
 
 interface Outcome {
   readonly final: RolloutStatus;
@@ -92,26 +69,10 @@ interface Outcome {
 /** v1, then v2 rolled out; with `killAfterMs`, the server is SIGKILLed that long after v2 was applied and started again. */
 async function run(label: string, killAfterMs?: number): Promise<Outcome> {
   const dir = join(work, label);
-  mkdirSync(dir);
-  const options = { database: join(dir, "ramp.db"), data: dir, leaseTtlMs: LEASE_TTL_MS };
-  const port = await freePort();
-  let server = await spawnServer(options);
-  try {
-    let api = new RolloutsApi(server.url);
-    await api.apply([TEMPLATE, rollout(port, "v1")]);
-    await api.waitFor(NAME, "v1 Healthy", isHealthyAt("v1"), 15_000);
-    await api.apply([rollout(port, "v2")]);
-    const began = Date.now();
-    let killedAt: number | undefined;
-    if (killAfterMs !== undefined) {
-      await sleep(killAfterMs);
-      killedAt = Date.now();
-      await server.kill("SIGKILL");
-      server = await spawnServer(options);
-      api = new RolloutsApi(server.url);
-    }
-    const final = await api.waitFor(NAME, "v2 promoted", isHealthyAt("v2"), 20_000);
-    const elapsedMs = Date.now() - began;
+  const o = { dir, leaseTtlMs: LEASE_TTL_MS, name: NAME, rollout, templates: [TEMPLATE], killAfterMs };
+  return rollOutThroughKill({ ...o, promotedWithinMs: 20_000 }, async (r) => {
+    const { server, api, port, final, killedAt } = r;
+    const elapsedMs = Date.now() - r.began;
     // The data plane agrees: whatever effects the kill lost were applied again.
     await waitUntil(
       async () =>
@@ -136,9 +97,7 @@ async function run(label: string, killAfterMs?: number): Promise<Outcome> {
       ...(killedAt !== undefined && { killedAt }),
       ...(resumedAt !== undefined && { resumedAt }),
     };
-  } finally {
-    await server.kill("SIGKILL");
-  }
+  });
 }
 
 /** What must be the same after any crash: the final status and the history, timestamps aside. */

@@ -4,24 +4,22 @@
  * end as the uninterrupted run ends — same intervals, same weights, same checks and gate answers,
  * nothing counted twice or lost. The webhooks are real HTTP receivers, the versions the test's own.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RolloutStatus } from "../../src/rollouts/status.js";
-import { freePort } from "../../src/testing/index.js";
-import { ensureServerBuilt, seededRandom, spawnServer } from "./child-server.js";
-import { historyOf, isHealthyAt, RolloutsApi, sleep } from "./rollouts-api.js";
+import { ensureServerBuilt, killPlan, rollOutThroughKill } from "./child-server.js";
+import { staticWorkload } from "./rollout-docs.js";
+import { historyOf } from "./rollouts-api.js";
 import { type Backend, startBackend } from "./traffic.js";
 
 const TRIALS = 5;
 const LEASE_TTL_MS = 600;
 const NAME = "fcrash";
-const seed = Number(process.env.RAMP_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const random = seededRandom(seed);
-const killFractions = Array.from({ length: TRIALS }, () => random());
+const { seed, fractions: killFractions } = killPlan(TRIALS);
 
 /** A request count that is never too small: the check passes without traffic. */
 const TEMPLATE = {
@@ -64,11 +62,7 @@ function rollout(label: string, port: number, version: string) {
           { name: "approve", type: "confirm-promotion", url: `${hooksUrl}/${label}/approve` },
         ],
       },
-      workload: {
-        platform: "static",
-        readiness: { path: "/healthz", intervalMs: 20 },
-        versions: Object.fromEntries(backends.map((b) => [b.version, { urls: [b.url] }])),
-      },
+      workload: staticWorkload(backends),
     },
   };
 }
@@ -79,28 +73,18 @@ interface Outcome {
 }
 
 async function run(label: string, killAfterMs?: number): Promise<Outcome> {
-  const dir = join(work, label);
-  mkdirSync(dir);
-  const options = { database: join(dir, "ramp.db"), data: dir, leaseTtlMs: LEASE_TTL_MS };
-  const port = await freePort();
-  let server = await spawnServer(options);
-  try {
-    let api = new RolloutsApi(server.url);
-    await api.apply([TEMPLATE, rollout(label, port, "v1")]);
-    await api.waitFor(NAME, "v1 Healthy", isHealthyAt("v1"), 15_000);
-    await api.apply([rollout(label, port, "v2")]);
-    const began = Date.now();
-    if (killAfterMs !== undefined) {
-      await sleep(killAfterMs);
-      await server.kill("SIGKILL");
-      server = await spawnServer(options);
-      api = new RolloutsApi(server.url);
-    }
-    const final = await api.waitFor(NAME, "v2 promoted", isHealthyAt("v2"), 25_000);
-    return { final, elapsedMs: Date.now() - began };
-  } finally {
-    await server.kill("SIGKILL");
-  }
+  const at = (port: number, version: string) => rollout(label, port, version);
+  const o = {
+    dir: join(work, label),
+    leaseTtlMs: LEASE_TTL_MS,
+    name: NAME,
+    rollout: at,
+    templates: [TEMPLATE],
+  };
+  return rollOutThroughKill({ ...o, killAfterMs, promotedWithinMs: 25_000 }, async ({ final, began }) => ({
+    final,
+    elapsedMs: Date.now() - began,
+  }));
 }
 
 /** What must not depend on a crash: the revision's history without times, and the analysis status. */

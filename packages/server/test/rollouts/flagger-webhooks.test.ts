@@ -3,15 +3,13 @@
  * the test runs itself (static platform), and real HTTP webhook receivers on loopback. Intervals of
  * one second keep each test short.
  */
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type RunningServer, startServer } from "../../src/server.js";
+import { listenLocal } from "../../src/plugins/metrics/http/local-server.shared-test.js";
 import { freePort } from "../../src/testing/index.js";
-import { ADMIN_TOKEN, historyOf, isHealthyAt, RolloutsApi, sleep, waitUntil } from "./rollouts-api.js";
+import { staticWorkload } from "./rollout-docs.js";
+import { type RampServer, startRampServer } from "./rollout-server.js";
+import { historyOf, isHealthyAt, type RolloutsApi, sleep, waitUntil } from "./rollouts-api.js";
 import { type Backend, startBackend } from "./traffic.js";
 
 interface Received {
@@ -49,45 +47,25 @@ async function startReceiver(): Promise<Receiver> {
       res.writeHead(code, { "content-type": "text/plain" }).end(code === 200 ? "ok" : "not yet");
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    status,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { received, status, ...(await listenLocal(server)) };
 }
 
-let dir: string;
-let server: RunningServer;
+let ramp: RampServer;
 let api: RolloutsApi;
 let receiver: Receiver;
 let backends: Backend[];
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "ramp-flagger-e2e-"));
-  server = await startServer({
-    port: 0,
-    data: dir,
-    database: join(dir, "ramp.db"),
-    adminToken: ADMIN_TOKEN,
-    log: () => undefined,
-  });
-  api = new RolloutsApi(server.url);
+  ramp = await startRampServer("ramp-flagger-e2e-");
+  api = ramp.api;
   receiver = await startReceiver();
   backends = await Promise.all(["v1", "v2"].map((v) => startBackend(v)));
 });
 
 afterEach(async () => {
-  await server.close();
+  await ramp.close();
   await receiver.close();
   await Promise.all(backends.map((b) => b.close()));
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function rollout(name: string, port: number, version: string, analysis: Record<string, unknown>) {
@@ -106,11 +84,7 @@ function rollout(name: string, port: number, version: string, analysis: Record<s
         },
       },
       analysis: { interval: "1s", threshold: 2, ...analysis },
-      workload: {
-        platform: "static",
-        readiness: { path: "/healthz", intervalMs: 20 },
-        versions: Object.fromEntries(backends.map((b) => [b.version, { urls: [b.url] }])),
-      },
+      workload: staticWorkload(backends),
     },
   };
 }
@@ -132,17 +106,7 @@ async function startBadBackend(version: string): Promise<Backend> {
     received++;
     res.writeHead(received % 2 === 0 ? 500 : 200).end(JSON.stringify({ version }));
   });
-  await new Promise<void>((resolve) => bad.listen(0, "127.0.0.1", resolve));
-  return {
-    version,
-    url: `http://127.0.0.1:${(bad.address() as AddressInfo).port}`,
-    received: () => received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        bad.closeAllConnections();
-        bad.close(() => resolve());
-      }),
-  };
+  return { version, received: () => received, ...(await listenLocal(bad)) };
 }
 
 const calls = (path: string) => receiver.received.filter((r) => r.path === path);

@@ -2,28 +2,16 @@
  * A canary rollout carried by real HAProxy end to end: Ramp sets the servers' addresses and weights
  * through the runtime API (no reload); the upstreams count the split, which must match each step.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type HaproxyProcess, startHaproxy } from "../../src/plugins/traffic/data-planes.shared-test.js";
+import { describe, expect, it } from "vitest";
+import { startHaproxy } from "../../src/plugins/traffic/data-planes.shared-test.js";
 import { HaproxyRuntimeApi } from "../../src/plugins/traffic/haproxy/runtime-api.js";
-import {
-  abortsOnAnalysis,
-  type RouterRollout,
-  startRolloutServer,
-  walkRollout,
-} from "./nginx-haproxy-rollouts.js";
+import { abortsOnAnalysis, useRouterRollout, walkRollout } from "./nginx-haproxy-rollouts.js";
 
-let r: RouterRollout;
-let haproxy: HaproxyProcess;
-beforeAll(async () => {
-  [r, haproxy] = await Promise.all([startRolloutServer(), startHaproxy("checkout")]);
-});
-afterAll(async () => {
-  await r?.close();
-  await haproxy?.stop();
-});
+const suite = useRouterRollout(() => startHaproxy("checkout"));
 
 describe("a canary rollout through HAProxy", () => {
   it("splits traffic as every step says (20%, 50%), then sends everything to the promoted version", async () => {
+    const { r, plane: haproxy } = suite;
     const routing = {
       haproxy: { runtimeApi: haproxy.runtimeApi, backend: "checkout", headerMap: haproxy.headerMap },
     };
@@ -43,7 +31,7 @@ describe("builtin analysis behind HAProxy (show stat counters)", () => {
     const h = await startHaproxy("payments");
     try {
       await abortsOnAnalysis(
-        r,
+        suite.r,
         "payments",
         { haproxy: { runtimeApi: h.runtimeApi, backend: "payments" } },
         h.url,

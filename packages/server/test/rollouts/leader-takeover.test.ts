@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/testing/index.js";
 import { createTestDatabase } from "../postgres.js";
 import { type ChildServer, ensureServerBuilt, spawnServer } from "./child-server.js";
+import { staticCanary } from "./rollout-docs.js";
 import { expectEveryStepOnce, isHealthyAt, RolloutsApi, sleep, waitUntil } from "./rollouts-api.js";
 import { type Backend, startBackend, TrafficGenerator } from "./traffic.js";
 
@@ -41,29 +42,7 @@ afterAll(async () => {
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
 });
 
-function rollout(port: number, version: string) {
-  return {
-    apiVersion: "argoproj.io/v1alpha1",
-    kind: "Rollout",
-    metadata: { name: NAME },
-    spec: {
-      replicas: 1,
-      version,
-      strategy: {
-        canary: {
-          steps: STEPS,
-          scaleDownDelaySeconds: 0,
-          trafficRouting: { proxy: { listen: `127.0.0.1:${port}` } },
-        },
-      },
-      workload: {
-        platform: "static",
-        readiness: { path: "/healthz", intervalMs: 20 },
-        versions: Object.fromEntries(backends.map((b) => [b.version, { urls: [b.url] }])),
-      },
-    },
-  };
-}
+const rollout = (port: number, version: string) => staticCanary(NAME, port, version, STEPS, backends);
 
 const leads = (r: ChildServer) => r.log().match(LEADS)?.length ?? 0;
 

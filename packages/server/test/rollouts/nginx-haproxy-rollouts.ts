@@ -3,10 +3,7 @@
  * you "run yourself" (the static platform) that count what they receive, and a real data plane the
  * rollout steers. At every step the split the upstreams counted is checked against the step's weight.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import {
   failures,
   sendRequests,
@@ -14,8 +11,9 @@ import {
   type Upstream,
   withinBinomial,
 } from "../../src/plugins/traffic/data-planes.shared-test.js";
-import { type RunningServer, startServer } from "../../src/server.js";
-import { ADMIN_TOKEN, isHealthyAt, RolloutsApi, waitUntil } from "./rollouts-api.js";
+import { canaryRollout, staticWorkload, successRate } from "./rollout-docs.js";
+import { startRampServer } from "./rollout-server.js";
+import { isHealthyAt, type RolloutsApi, waitUntil } from "./rollouts-api.js";
 import { TrafficGenerator } from "./traffic.js";
 
 export const STEPS = [{ setWeight: 20 }, { pause: {} }, { setWeight: 50 }, { pause: {} }];
@@ -27,24 +25,49 @@ export interface RouterRollout {
   close(): Promise<void>;
 }
 
-export async function startRolloutServer(): Promise<RouterRollout> {
-  const dir = mkdtempSync(join(tmpdir(), "ramp-router-rollout-"));
-  const server: RunningServer = await startServer({
-    port: 0,
-    data: dir,
-    database: join(dir, "ramp.db"),
-    adminToken: ADMIN_TOKEN,
-    log: () => undefined,
-  });
+async function startRolloutServer(): Promise<RouterRollout> {
+  const ramp = await startRampServer("ramp-router-rollout-");
   const [v1, v2] = await Promise.all([startUpstream("v1"), startUpstream("v2")]);
   return {
-    api: new RolloutsApi(server.url),
+    api: ramp.api,
     v1,
     v2,
     close: async () => {
-      await server.close();
+      await ramp.close();
       await Promise.all([v1.close(), v2.close()]);
-      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Registers the hooks that start the server, its two upstreams and a data plane (`startDataPlane`)
+ * once for the file, and stop them after it; read the fields inside tests.
+ */
+export function useRouterRollout<P extends { stop(): Promise<void> }>(
+  startDataPlane: () => Promise<P>,
+): { readonly r: RouterRollout; readonly plane: P } {
+  let r: RouterRollout | undefined;
+  let plane: P | undefined;
+  beforeAll(async () => {
+    const [server, dataPlane] = await Promise.allSettled([startRolloutServer(), startDataPlane()]);
+    // Whatever started is stopped by afterAll, even when the other failed.
+    if (server.status === "fulfilled") r = server.value;
+    if (dataPlane.status === "fulfilled") plane = dataPlane.value;
+    if (server.status === "rejected") throw server.reason;
+    if (dataPlane.status === "rejected") throw dataPlane.reason;
+  });
+  afterAll(async () => {
+    await r?.close();
+    await plane?.stop();
+  });
+  return {
+    get r() {
+      if (r === undefined) throw new Error("no server: use it inside a test");
+      return r;
+    },
+    get plane() {
+      if (plane === undefined) throw new Error("no data plane: use it inside a test");
+      return plane;
     },
   };
 }
@@ -56,21 +79,12 @@ export function rollout(
   trafficRouting: Record<string, unknown>,
   upstreams: readonly Upstream[],
 ) {
-  return {
-    apiVersion: "argoproj.io/v1alpha1",
-    kind: "Rollout",
-    metadata: { name },
-    spec: {
-      replicas: 1,
-      version,
-      strategy: { canary: { steps: STEPS, scaleDownDelaySeconds: 0, trafficRouting } },
-      workload: {
-        platform: "static",
-        readiness: { path: "/healthz", intervalMs: 20 },
-        versions: Object.fromEntries(upstreams.map((u) => [u.name, { urls: [u.url] }])),
-      },
-    },
-  };
+  return canaryRollout(
+    name,
+    version,
+    { steps: STEPS, scaleDownDelaySeconds: 0, trafficRouting },
+    staticWorkload(upstreams.map((u) => ({ version: u.name, url: u.url }))),
+  );
 }
 
 /**
@@ -135,23 +149,7 @@ export async function walkRollout(
   return shares;
 }
 
-const CANARY_SUCCESS = {
-  apiVersion: "argoproj.io/v1alpha1",
-  kind: "AnalysisTemplate",
-  metadata: { name: "canary-success" },
-  spec: {
-    metrics: [
-      {
-        name: "success-rate",
-        interval: "1s",
-        count: 2,
-        failureLimit: 0,
-        successCondition: "result >= 0.95",
-        provider: { builtin: { metric: "successRate", version: "canary", window: "2s", minRequests: 5 } },
-      },
-    ],
-  },
-};
+const CANARY_SUCCESS = successRate("canary-success", "canary");
 
 /**
  * The builtin provider behind a router's own metrics: v1 → a canary that fails every second request,

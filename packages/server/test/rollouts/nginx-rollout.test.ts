@@ -3,32 +3,15 @@
  * nginx at every step; the upstreams count the split, which must match each step's weight.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  generationIn,
-  type NginxProcess,
-  nginxServes,
-  startNginx,
-} from "../../src/plugins/traffic/data-planes.shared-test.js";
-import {
-  abortsOnAnalysis,
-  type RouterRollout,
-  startRolloutServer,
-  walkRollout,
-} from "./nginx-haproxy-rollouts.js";
+import { describe, expect, it } from "vitest";
+import { generationIn, nginxServes, startNginx } from "../../src/plugins/traffic/data-planes.shared-test.js";
+import { abortsOnAnalysis, useRouterRollout, walkRollout } from "./nginx-haproxy-rollouts.js";
 
-let r: RouterRollout;
-let nginx: NginxProcess;
-beforeAll(async () => {
-  [r, nginx] = await Promise.all([startRolloutServer(), startNginx("checkout")]);
-});
-afterAll(async () => {
-  await r?.close();
-  await nginx?.stop();
-});
+const suite = useRouterRollout(() => startNginx("checkout"));
 
 describe("a canary rollout through nginx", () => {
   it("splits traffic as every step says (20%, 50%), then sends everything to the promoted version", async () => {
+    const { r, plane: nginx } = suite;
     const routing = {
       nginx: {
         stableIngress: "checkout-stable",
@@ -55,7 +38,9 @@ describe("builtin analysis behind nginx (its access log)", () => {
       const routing = {
         nginx: { configFile: n.configFile, reload: n.reload, test: n.test, accessLog: n.accessLog },
       };
-      await abortsOnAnalysis(r, "payments", routing, n.url, () => nginxServes(n, generationIn(n.configFile)));
+      await abortsOnAnalysis(suite.r, "payments", routing, n.url, () =>
+        nginxServes(n, generationIn(n.configFile)),
+      );
     } finally {
       await n.stop();
     }

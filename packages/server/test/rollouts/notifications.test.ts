@@ -5,38 +5,22 @@
  * (startServer({ notifiers })). A promoted rollout and an aborted one; each notification arrives
  * exactly once, in the order of the rollout's history.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Receiver, startReceiver } from "../../src/plugins/notifiers/notifier.shared-test.js";
 import type { SlackPayload } from "../../src/plugins/notifiers/slack/slack-notifier.js";
 import type { WebhookPayload } from "../../src/plugins/notifiers/webhook/webhook-notifier.js";
 import type { RolloutStatus } from "../../src/rollouts/status.js";
-import { type RunningServer, startServer } from "../../src/server.js";
+import { startServer } from "../../src/server.js";
 import { freePort } from "../../src/testing/index.js";
 import { canary } from "./process-rollouts.js";
-import { ADMIN_TOKEN, isHealthyAt, RolloutsApi, sleep } from "./rollouts-api.js";
+import { successRate } from "./rollout-docs.js";
+import { type RampServer, startRampServer } from "./rollout-server.js";
+import { isHealthyAt, type RolloutsApi, sleep } from "./rollouts-api.js";
 import { TrafficGenerator } from "./traffic.js";
 
-/** Builtin successRate of the canary over the last 2 s: two measurements 1 s apart, at least 5 requests each. */
-const template = {
-  apiVersion: "argoproj.io/v1alpha1",
-  kind: "AnalysisTemplate",
-  metadata: { name: "canary-success-rate" },
-  spec: {
-    metrics: [
-      {
-        name: "success-rate",
-        interval: "1s",
-        count: 2,
-        failureLimit: 0,
-        successCondition: "result >= 0.95",
-        provider: { builtin: { metric: "successRate", version: "canary", window: "2s", minRequests: 5 } },
-      },
-    ],
-  },
-};
+const template = successRate("canary-success-rate", "canary");
 
 const steps = [
   { setWeight: 30 },
@@ -46,7 +30,7 @@ const steps = [
 ];
 
 let dir: string;
-let server: RunningServer;
+let ramp: RampServer;
 let api: RolloutsApi;
 let webhook: Receiver;
 let slack: Receiver;
@@ -54,28 +38,23 @@ let traffic: TrafficGenerator | undefined;
 const logs: string[] = [];
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "ramp-notifications-e2e-"));
-  mkdirSync(join(dir, "requests"));
   webhook = await startReceiver("/ramp");
   slack = await startReceiver("/services/T000/B000/XXXX");
   logs.length = 0;
-  server = await startServer({
-    port: 0,
-    data: dir,
-    database: join(dir, "ramp.db"),
-    adminToken: ADMIN_TOKEN,
+  ramp = await startRampServer("ramp-notifications-e2e-", {
     log: (m) => logs.push(m),
     notifiers: [{ type: "slack", url: slack.url, channel: "#deploys", username: "Ramp" }],
   });
-  api = new RolloutsApi(server.url);
+  dir = ramp.dir;
+  mkdirSync(join(dir, "requests"));
+  api = ramp.api;
 });
 
 afterEach(async () => {
   await traffic?.stop();
   traffic = undefined;
-  await server.close();
+  await ramp.close();
   await Promise.all([webhook.close(), slack.close()]);
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** The demo-service canary rollout of process-rollouts.ts, with the webhook as its own notifier. */

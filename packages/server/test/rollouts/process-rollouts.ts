@@ -5,13 +5,13 @@
  * every request it receives. What reached a version is read from that log, the demo service's own
  * count, not from the proxy the rollout steers.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach } from "vitest";
-import { type RunningServer, startServer } from "../../src/server.js";
-import { ADMIN_TOKEN, isHealthyAt, RolloutsApi, waitUntil } from "./rollouts-api.js";
+import { canaryRollout, proxyAt, successRate } from "./rollout-docs.js";
+import { type RampServer, startRampServer } from "./rollout-server.js";
+import { isHealthyAt, type RolloutsApi, waitUntil } from "./rollouts-api.js";
 import { type SentRequest, TrafficGenerator } from "./traffic.js";
 
 const DEMO_SERVICE = fileURLToPath(new URL("./fixtures/counting-demo-service.mjs", import.meta.url));
@@ -30,7 +30,7 @@ export interface RolloutServer {
 
 /** Registers the hooks that give each test of the file a fresh server; read the fields inside tests. */
 export function useRolloutServer(): RolloutServer {
-  let current: { dir: string; logDir: string; server: RunningServer; api: RolloutsApi } | undefined;
+  let current: { ramp: RampServer; logDir: string; api: RolloutsApi } | undefined;
   const generators: TrafficGenerator[] = [];
   const live = () => {
     if (current === undefined) throw new Error("no server: use it inside a test");
@@ -38,25 +38,17 @@ export function useRolloutServer(): RolloutServer {
   };
 
   beforeEach(async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ramp-rollouts-e2e-"));
-    const logDir = join(dir, "requests");
+    const ramp = await startRampServer("ramp-rollouts-e2e-");
+    const logDir = join(ramp.dir, "requests");
     mkdirSync(logDir);
-    const server = await startServer({
-      port: 0,
-      data: dir,
-      database: join(dir, "ramp.db"),
-      adminToken: ADMIN_TOKEN,
-      log: () => undefined,
-    });
-    current = { dir, logDir, server, api: new RolloutsApi(server.url) };
+    current = { ramp, logDir, api: ramp.api };
   });
 
   afterEach(async () => {
     await Promise.all(generators.splice(0).map((g) => g.stop()));
     const c = current;
     current = undefined;
-    await c?.server.close();
-    if (c !== undefined) rmSync(c.dir, { recursive: true, force: true });
+    await c?.ramp.close();
   });
 
   return {
@@ -92,28 +84,6 @@ export function useRolloutServer(): RolloutServer {
   };
 }
 
-/** Builtin successRate of one role over the last 2 s: two measurements 1 s apart, at least 5 requests each. */
-function successRate(name: string, version: "canary" | "stable", extra: Record<string, unknown> = {}) {
-  return {
-    apiVersion: "argoproj.io/v1alpha1",
-    kind: "AnalysisTemplate",
-    metadata: { name },
-    spec: {
-      metrics: [
-        {
-          name: "success-rate",
-          interval: "1s",
-          count: 2,
-          failureLimit: 0,
-          successCondition: "result >= 0.95",
-          provider: { builtin: { metric: "successRate", version, window: "2s", minRequests: 5 } },
-          ...extra,
-        },
-      ],
-    },
-  };
-}
-
 const TEMPLATES = [
   successRate("canary-success-rate", "canary"),
   successRate("active-success-rate", "stable"),
@@ -144,28 +114,21 @@ export function canary(
   steps: readonly object[],
   routes: string[] = [],
 ) {
-  return {
-    apiVersion: "argoproj.io/v1alpha1",
-    kind: "Rollout",
-    metadata: { name },
-    spec: {
-      replicas: 1,
-      version,
-      strategy: {
-        canary: {
-          steps,
-          scaleDownDelaySeconds: 1,
-          // The aborted canary keeps running, so "it gets no request" is about routing, not about it being gone.
-          abortScaleDownDelaySeconds: 0,
-          trafficRouting: {
-            proxy: { listen: `127.0.0.1:${port}` },
-            ...(routes.length > 0 && { managedRoutes: routes.map((r) => ({ name: r })) }),
-          },
-        },
+  return canaryRollout(
+    name,
+    version,
+    {
+      steps,
+      scaleDownDelaySeconds: 1,
+      // The aborted canary keeps running, so "it gets no request" is about routing, not about it being gone.
+      abortScaleDownDelaySeconds: 0,
+      trafficRouting: {
+        ...proxyAt(port),
+        ...(routes.length > 0 && { managedRoutes: routes.map((r) => ({ name: r })) }),
       },
-      workload: workload(logDir),
     },
-  };
+    workload(logDir),
+  );
 }
 
 export function blueGreen(logDir: string, name: string, port: number, version: string) {
@@ -186,7 +149,7 @@ export function blueGreen(logDir: string, name: string, port: number, version: s
           postPromotionAnalysis: { templates: [{ templateName: "canary-success-rate" }] },
           scaleDownDelaySeconds: 1,
           abortScaleDownDelaySeconds: 0,
-          trafficRouting: { proxy: { listen: `127.0.0.1:${port}` } },
+          trafficRouting: proxyAt(port),
         },
       },
       workload: workload(logDir),

@@ -17,6 +17,7 @@ import {
 } from "../../src/plugins/metrics/prometheus/local-prometheus.shared-test.js";
 import { freePort } from "../../src/testing/index.js";
 import { useRolloutServer } from "./process-rollouts.js";
+import { canaryRollout, proxyAt } from "./rollout-docs.js";
 import { ADMIN_TOKEN, historyOf, isHealthyAt, type RolloutsApi } from "./rollouts-api.js";
 import type { SentRequest } from "./traffic.js";
 
@@ -52,44 +53,37 @@ function seedTemplate(prometheusUrl: string) {
 }
 
 function rollout(name: string, port: number, version: string) {
-  return {
-    apiVersion: "argoproj.io/v1alpha1",
-    kind: "Rollout",
-    metadata: { name },
-    spec: {
-      replicas: 1,
-      version,
-      strategy: {
-        canary: {
-          steps: [
-            { setWeight: 50 },
-            // Enough canary traffic in Prometheus for rate() over 30 s before the first measurement.
-            { pause: { duration: "6s" } },
-            {
-              analysis: {
-                templates: [{ templateName: "success-rate" }],
-                args: [{ name: "service-name", value: name }],
-              },
-            },
-          ],
-          scaleDownDelaySeconds: 1,
-          abortScaleDownDelaySeconds: 0,
-          trafficRouting: { proxy: { listen: `127.0.0.1:${port}` } },
+  return canaryRollout(
+    name,
+    version,
+    {
+      steps: [
+        { setWeight: 50 },
+        // Enough canary traffic in Prometheus for rate() over 30 s before the first measurement.
+        { pause: { duration: "6s" } },
+        {
+          analysis: {
+            templates: [{ templateName: "success-rate" }],
+            args: [{ name: "service-name", value: name }],
+          },
         },
-      },
-      workload: {
-        platform: "process",
-        command: [process.execPath, DEMO_SERVICE],
-        env: { LATENCY_MS: "2" },
-        readiness: { path: "/healthz", intervalMs: 50 },
-        versions: {
-          v1: { env: { ERROR_RATE: "0" } },
-          v2: { env: { ERROR_RATE: "0" } },
-          "v3-flaky": { env: { ERROR_RATE: String(FLAKY_ERROR_RATE), SEED: "prometheus-e2e" } },
-        },
+      ],
+      scaleDownDelaySeconds: 1,
+      abortScaleDownDelaySeconds: 0,
+      trafficRouting: proxyAt(port),
+    },
+    {
+      platform: "process",
+      command: [process.execPath, DEMO_SERVICE],
+      env: { LATENCY_MS: "2" },
+      readiness: { path: "/healthz", intervalMs: 50 },
+      versions: {
+        v1: { env: { ERROR_RATE: "0" } },
+        v2: { env: { ERROR_RATE: "0" } },
+        "v3-flaky": { env: { ERROR_RATE: String(FLAKY_ERROR_RATE), SEED: "prometheus-e2e" } },
       },
     },
-  };
+  );
 }
 
 /** Starts Prometheus on the server's /metrics, applies the seed template, and deploys v1. */

@@ -5,8 +5,8 @@
  */
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { Agent, createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { listenLocal } from "../../src/plugins/metrics/http/local-server.shared-test.js";
 
 export interface SentRequest {
   readonly id: string;
@@ -183,16 +183,5 @@ export async function startBackend(version: string, logDir?: string): Promise<Ba
       appendFileSync(join(logDir, `${version}.log`), `${id}\n`);
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ version }));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    version,
-    url: `http://127.0.0.1:${port}`,
-    received: () => received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { version, received: () => received, ...(await listenLocal(server)) };
 }

@@ -27,6 +27,19 @@ const rollout = (version: string) => ({
   },
 });
 
+/** A controller of project 1 with no-op platform and router (the events are the point, not the rollout's I/O). */
+function noopController(store: Harness["store"], leaseTtlMs?: number): RolloutController {
+  return new RolloutController({
+    store,
+    projectId: 1,
+    platform: () => new NoopPlatform(),
+    router: () => new NoopRouter(),
+    metrics: () => createMetricProviderFactory({}),
+    log: () => undefined,
+    ...(leaseTtlMs !== undefined && { leaseTtlMs }),
+  });
+}
+
 let h: Harness;
 let controller: RolloutController;
 let read: string;
@@ -49,14 +62,7 @@ beforeAll(async () => {
     listen: true,
     app: { heartbeatMs: 100, events: { auditPollMs: 100, evaluationsMs: 100 } },
     deps: (deps) => {
-      controller = new RolloutController({
-        store: deps.store,
-        projectId: 1,
-        platform: () => new NoopPlatform(),
-        router: () => new NoopRouter(),
-        metrics: () => createMetricProviderFactory({}),
-        log: () => undefined,
-      });
+      controller = noopController(deps.store);
       return { ...deps, rollouts: controller };
     },
   });
@@ -174,26 +180,11 @@ describe("GET /api/v1/events", () => {
       app: { heartbeatMs: 60_000, events: { auditPollMs: 100 } },
       deps: (deps) => {
         // Never started: it never leads, like a replica that lost the lease election.
-        standby = new RolloutController({
-          store: deps.store,
-          projectId: 1,
-          platform: () => new NoopPlatform(),
-          router: () => new NoopRouter(),
-          metrics: () => createMetricProviderFactory({}),
-          log: () => undefined,
-        });
+        standby = noopController(deps.store);
         return { ...deps, rollouts: standby };
       },
     });
-    const leader = new RolloutController({
-      store: other.store,
-      projectId: 1,
-      platform: () => new NoopPlatform(),
-      router: () => new NoopRouter(),
-      metrics: () => createMetricProviderFactory({}),
-      log: () => undefined,
-      leaseTtlMs: 300,
-    });
+    const leader = noopController(other.store, 300);
     leader.start();
     const s = await SseClient.connect(`${other.url}/api/v1/events`, {
       authorization: `Bearer ${other.tokens.admin}`,

@@ -4,8 +4,8 @@
  * receiver itself and a sample notification, for the other notifier tests.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { listenLocal } from "../metrics/http/local-server.shared-test.js";
 import { NotifierError } from "./errors.js";
 import type { Notification, Notifier } from "./notifier.js";
 
@@ -57,10 +57,9 @@ export async function startReceiver(path = "/hook"): Promise<Receiver> {
       res.writeHead(answer.status, { "content-type": "text/plain" }).end(answer.body ?? "ok");
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
+  const listening = await listenLocal(server);
   const receiver: Receiver = {
-    url: `http://127.0.0.1:${port}${path}`,
+    url: `${listening.url}${path}`,
     requests,
     get open() {
       return hanging.size;
@@ -77,8 +76,7 @@ export async function startReceiver(path = "/hook"): Promise<Receiver> {
     },
     async close() {
       for (const res of hanging) res.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
     },
   };
   return receiver;

@@ -5,10 +5,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, createServer, request } from "node:http";
-import { type AddressInfo, connect } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../testing/index.js";
+import { listenLocal } from "../metrics/http/local-server.shared-test.js";
 import { ACCESS_LOG_FORMAT } from "./nginx/render.js";
 
 export const NGINX = "/usr/sbin/nginx";
@@ -38,18 +39,7 @@ export async function startUpstream(name: string, failEvery = 0): Promise<Upstre
     res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ version: name }));
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    name,
-    url: `http://127.0.0.1:${port}`,
-    received: () => received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { name, received: () => received, ...(await listenLocal(server)) };
 }
 
 export interface Sent {

@@ -1,36 +1,27 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalServer, startLocalServer } from "../../plugins/metrics/http/local-server.shared-test.js";
 import type { Effect, LoadTest, WebhookCall } from "../decide.js";
 import type { FlaggerWebhook } from "../flagger-types.js";
 import { FlaggerShell } from "./flagger-shell.js";
 
-let server: Server;
+let server: LocalServer;
 let base: string;
 const posts: { path: string; body: unknown }[] = [];
 const loads: (string | undefined)[] = [];
 const status = new Map<string, number>();
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => {
-      body += c.toString();
-    });
-    req.on("end", () => {
-      const path = req.url ?? "/";
-      if (req.method === "POST") posts.push({ path, body: JSON.parse(body) });
-      else loads.push(req.headers["x-ramp-load-test"] as string | undefined);
-      res.writeHead(status.get(path) ?? 200).end();
-    });
+  server = await startLocalServer((req, res) => {
+    const path = req.url;
+    if (req.method === "POST") posts.push({ path, body: JSON.parse(req.body) });
+    else loads.push(req.headers["x-ramp-load-test"] as string | undefined);
+    res.writeHead(status.get(path) ?? 200).end();
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.url;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await server.close();
 });
 
 const webhook = (name: string, type: FlaggerWebhook["type"], url = `${base}/${name}`): FlaggerWebhook => ({

@@ -1,6 +1,5 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalServer, startLocalServer } from "../../plugins/metrics/http/local-server.shared-test.js";
 import type { WebhookPayload } from "../decide.js";
 import { callWebhook } from "./call-webhook.js";
 
@@ -12,34 +11,26 @@ const payload: WebhookPayload = {
   metadata: { cmd: "hey -z 1m" },
 };
 
-let server: Server;
+let server: LocalServer;
 let base: string;
 const bodies: unknown[] = [];
 const hits = new Map<string, number>();
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => {
-      body += c.toString();
-    });
-    req.on("end", () => {
-      const path = req.url ?? "/";
-      const n = (hits.get(path) ?? 0) + 1;
-      hits.set(path, n);
-      bodies.push({ path, method: req.method, type: req.headers["content-type"], body: JSON.parse(body) });
-      if (path === "/slow") return void setTimeout(() => res.end("late"), 2_000);
-      const status = path === "/flaky" ? (n < 3 ? 503 : 200) : Number(path.slice(1)) || 200;
-      res.writeHead(status).end(status === 200 ? "" : `said ${status}`);
-    });
+  server = await startLocalServer((req, res) => {
+    const path = req.url;
+    const n = (hits.get(path) ?? 0) + 1;
+    hits.set(path, n);
+    bodies.push({ path, method: req.method, type: req.headers["content-type"], body: JSON.parse(req.body) });
+    if (path === "/slow") return void setTimeout(() => res.end("late"), 2_000);
+    const status = path === "/flaky" ? (n < 3 ? 503 : 200) : Number(path.slice(1)) || 200;
+    res.writeHead(status).end(status === 200 ? "" : `said ${status}`);
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.url;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await server.close();
 });
 
 describe("callWebhook", () => {

@@ -1,6 +1,7 @@
 /** A real HTTP server on 127.0.0.1:0 for provider tests: records each request, answers with `handler`. */
 
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 
 export interface SeenRequest {
   readonly method: string;
@@ -33,12 +34,18 @@ export async function startLocalServer(handler: Handler): Promise<LocalServer> {
       handler(r, res);
     });
   });
+  return { ...(await listenLocal(server)), seen };
+}
+
+/**
+ * Listens on 127.0.0.1 with an OS-chosen port. close() drops the open connections first (keep-alive
+ * ones would hold server.close() back), then stops listening.
+ */
+export async function listenLocal(server: Server): Promise<{ url: string; close(): Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
+  const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    seen,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -27,6 +27,15 @@ const state = (stable: string, canary: [string, string], weight: number): RouteS
   mirrorRoutes: [],
 });
 
+/** v1 at `stable` and no canary (none yet, or the preview gone). */
+const stableOnly = (stable: string): RouteState => ({
+  stable: { version: "v1", targets: [stable] },
+  canary: null,
+  weight: 0,
+  headerRoutes: [],
+  mirrorRoutes: [],
+});
+
 describe("ProxyTrafficRouter metrics", () => {
   it("measure the version now in a role unless asked for another: a new canary starts from zero", async () => {
     const [a, b, c] = [await upstream(), await upstream(), await upstream()];
@@ -81,18 +90,17 @@ describe("ProxyTrafficRouter header routes", () => {
   });
 });
 
+/** A router for service checkout on a free port, with the blue-green preview entry point `preview`. */
+const previewRouter = (preview: { listen: string | null; header: { name: string; value: string } | null }) =>
+  new ProxyTrafficRouter({
+    service: "checkout",
+    spec: { kind: "proxy", listen: "127.0.0.1:0", sticky: null, preview },
+  });
+
 describe("ProxyTrafficRouter blue-green preview", () => {
   it("opens previewListen, which sends every request to the preview, measured as the canary's traffic", async () => {
     const [a, b] = [await upstream("v1"), await upstream("v2")];
-    router = new ProxyTrafficRouter({
-      service: "checkout",
-      spec: {
-        kind: "proxy",
-        listen: "127.0.0.1:0",
-        sticky: null,
-        preview: { listen: "127.0.0.1:0", header: null },
-      },
-    });
+    router = previewRouter({ listen: "127.0.0.1:0", header: null });
     await router.apply({ ...state(a, ["v2", b], 0) });
     const previewUrl = router.previewUrl;
     if (previewUrl === undefined) throw new Error("no preview listener");
@@ -109,22 +117,8 @@ describe("ProxyTrafficRouter blue-green preview", () => {
 
   it("answers 503 with a JSON body naming the rollout while there is no preview", async () => {
     const a = await upstream("v1");
-    router = new ProxyTrafficRouter({
-      service: "checkout",
-      spec: {
-        kind: "proxy",
-        listen: "127.0.0.1:0",
-        sticky: null,
-        preview: { listen: "127.0.0.1:0", header: null },
-      },
-    });
-    await router.apply({
-      stable: { version: "v1", targets: [a] },
-      canary: null,
-      weight: 0,
-      headerRoutes: [],
-      mirrorRoutes: [],
-    });
+    router = previewRouter({ listen: "127.0.0.1:0", header: null });
+    await router.apply(stableOnly(a));
     const response = await fetch(`${router.previewUrl}/`);
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ error: "no-canary", service: "checkout" });
@@ -132,27 +126,13 @@ describe("ProxyTrafficRouter blue-green preview", () => {
 
   it("sends requests carrying previewHeader to the preview, only while there is one", async () => {
     const [a, b] = [await upstream("v1"), await upstream("v2")];
-    router = new ProxyTrafficRouter({
-      service: "checkout",
-      spec: {
-        kind: "proxy",
-        listen: "127.0.0.1:0",
-        sticky: null,
-        preview: { listen: null, header: { name: "x-ramp-preview", value: "1" } },
-      },
-    });
+    router = previewRouter({ listen: null, header: { name: "x-ramp-preview", value: "1" } });
     await router.apply(state(a, ["v2", b], 0));
     expect(router.previewUrl).toBeUndefined();
     expect(await bodies(router.url, 4, { "x-ramp-preview": "1" })).toEqual(Array(4).fill("v2"));
     expect(await bodies(router.url, 4, { "x-ramp-preview": "yes" })).toEqual(Array(4).fill("v1"));
     expect(await bodies(router.url, 4)).toEqual(Array(4).fill("v1"));
-    await router.apply({
-      stable: { version: "v1", targets: [a] },
-      canary: null,
-      weight: 0,
-      headerRoutes: [],
-      mirrorRoutes: [],
-    });
+    await router.apply(stableOnly(a));
     expect(await bodies(router.url, 4, { "x-ramp-preview": "1" })).toEqual(Array(4).fill("v1"));
   });
 });
