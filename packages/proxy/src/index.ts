@@ -22,7 +22,7 @@ export {
   type WindowStats,
 } from "./metrics/proxy-metrics.js";
 export { LATENCY_BUCKETS_SECONDS } from "./metrics/series.js";
-export type { WindowOptions } from "./metrics/window.js";
+export { type WindowOptions, weightedQuantiles } from "./metrics/window.js";
 export {
   type CloseOptions,
   createProxy,

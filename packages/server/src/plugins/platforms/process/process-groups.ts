@@ -1,7 +1,8 @@
 /**
  * Every replica runs as the leader of its own process group, so killing the group also kills what
  * its command started (a shell's children, a cluster's workers). This module tracks the live groups
- * of the whole server process and kills them when it exits, so no replica outlives the server.
+ * of the whole server process and kills them when it exits, so no replica outlives the server. It also
+ * reads /proc/<pid>/stat, for group membership here and for the replica records' identities.
  */
 import { readdirSync, readFileSync } from "node:fs";
 
@@ -67,17 +68,37 @@ function hasLiveMember(pgid: number): boolean {
   }
   for (const pid of pids) {
     if (!/^\d+$/.test(pid)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    } catch {
-      continue; // gone meanwhile
-    }
-    // "pid (comm) state ppid pgrp …"; comm may itself contain spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) === pgid && fields[0] !== "Z" && fields[0] !== "X") return true;
+    const stat = readStat(Number(pid)); // undefined: gone meanwhile
+    if (stat !== undefined && stat.pgrp === pgid && isLive(stat)) return true;
   }
   return false;
+}
+
+export interface ProcStat {
+  readonly state: string;
+  readonly pgrp: number;
+  readonly startTicks: string;
+}
+
+/** The fields of /proc/<pid>/stat Ramp needs; undefined when there is no such process (or no /proc). */
+export function readStat(pid: number): ProcStat | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  // "pid (comm) state ppid pgrp session … starttime(22nd) …"; comm may hold spaces and parentheses.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const [state, , pgrp] = fields;
+  const startTicks = fields[19];
+  if (state === undefined || pgrp === undefined || startTicks === undefined) return undefined;
+  return { state, pgrp: Number(pgrp), startTicks };
+}
+
+/** Zombies (dead, not yet reaped by their parent) run nothing and hold no port. */
+export function isLive(stat: ProcStat): boolean {
+  return stat.state !== "Z" && stat.state !== "X";
 }
 
 /**

@@ -13,7 +13,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { groupAlive, signalGroup } from "./process-groups.js";
+import { groupAlive, isLive, readStat, signalGroup } from "./process-groups.js";
 
 /** What the platform knows of a replica process when it has just started it. */
 export interface ReplicaIdentity {
@@ -236,33 +236,6 @@ function readRecord(file: string): ReplicaRecord | undefined {
   )
     return undefined;
   return value as ReplicaRecord;
-}
-
-interface ProcStat {
-  readonly state: string;
-  readonly pgrp: number;
-  readonly startTicks: string;
-}
-
-/** The fields of /proc/<pid>/stat this module needs; undefined when there is no such process (or no /proc). */
-export function readStat(pid: number): ProcStat | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return undefined;
-  }
-  // "pid (comm) state ppid pgrp session … starttime(22nd) …"; comm may hold spaces and parentheses.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const [state, , pgrp] = fields;
-  const startTicks = fields[19];
-  if (state === undefined || pgrp === undefined || startTicks === undefined) return undefined;
-  return { state, pgrp: Number(pgrp), startTicks };
-}
-
-/** Zombies (dead, not yet reaped by their parent) run nothing and hold no port. */
-function isLive(stat: ProcStat): boolean {
-  return stat.state !== "Z" && stat.state !== "X";
 }
 
 function readBootId(): string | undefined {

@@ -5,6 +5,7 @@
  * lets Ramp tail the log and credit each request to the version whose target answered it.
  */
 import { open, stat } from "node:fs/promises";
+import { weightedQuantiles } from "@ramp/proxy";
 import type {
   TrafficVersion,
   VersionMetricsSource,
@@ -143,19 +144,23 @@ export class AccessLogMetrics implements VersionMetricsSource {
         r.atMs >= q.sinceMs && r.role === q.version && (revision === undefined || r.version === revision),
     );
     const errors5xx = inWindow.filter((r) => r.status >= 500).length;
-    const latencies = inWindow
-      .map((r) => r.latencyMs)
-      .filter(Number.isFinite)
-      .sort((a, b) => a - b);
-    const pct = (p: number) =>
-      latencies.length === 0
-        ? Number.NaN
-        : (latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] ?? Number.NaN);
+    const latencies = inWindow.map((r) => r.latencyMs).filter(Number.isFinite);
+    // Every logged request is kept, so each weighs one: the proxy's nearest-rank quantiles.
+    const [p50, p90, p95, p99] = weightedQuantiles(
+      latencies,
+      latencies.map(() => 1),
+      [0.5, 0.9, 0.95, 0.99],
+    );
     return {
       requests: inWindow.length,
       errors5xx,
       successRate: inWindow.length === 0 ? Number.NaN : (inWindow.length - errors5xx) / inWindow.length,
-      latency: { p50: pct(0.5), p90: pct(0.9), p95: pct(0.95), p99: pct(0.99) },
+      latency: {
+        p50: p50 ?? Number.NaN,
+        p90: p90 ?? Number.NaN,
+        p95: p95 ?? Number.NaN,
+        p99: p99 ?? Number.NaN,
+      },
     };
   }
 }
