@@ -77,7 +77,8 @@ export interface RunningServer {
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const database = options.database ?? join(options.data ?? ".ramp", "ramp.db");
+  const data = options.data ?? ".ramp";
+  const database = options.database ?? join(data, "ramp.db");
   const prometheusAddress = options.prometheusAddress ?? (process.env.RAMP_PROMETHEUS_URL || undefined);
   // Before the store opens: a bad notifier configuration stops the start with its path.
   const notifications = new NotificationDispatcher({
@@ -91,7 +92,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const snapshots = new SnapshotCache(store);
     const metrics = new ServerMetrics(store, () => project.id);
     const platforms = new Map<string, Platform>();
-    const data = options.data ?? ".ramp";
     const processPlatform = () =>
       createPlatform({
         type: "process",

@@ -16,6 +16,8 @@ import {
   type WriteTx,
 } from "../store/store.js";
 import { diffJson, sameJson } from "./diff.js";
+import { requireEnvironment } from "./require-environment.js";
+import { flagForEnvironment } from "./snapshots.js";
 
 export type JsonObject = { [k: string]: Json };
 
@@ -446,21 +448,14 @@ export class FlagService {
 
   /** The project's flag file, optionally restricted to one environment. */
   async export(projectId: number, environment?: string): Promise<JsonObject> {
-    const envs = (await this.store.listEnvironments(projectId)).map((e) => e.key);
-    if (environment !== undefined && !envs.includes(environment))
-      throw new ApiError(
-        404,
-        "environment_not_found",
-        `no environment '${environment}'; the project has ${envs.join(", ")}`,
-      );
+    const envs =
+      environment === undefined
+        ? (await this.store.listEnvironments(projectId)).map((e) => e.key)
+        : await requireEnvironment(this.store, projectId, environment);
     const flags: JsonObject = {};
     for (const f of await this.store.listFlags(projectId)) {
       if (f.archived) continue;
-      if (environment === undefined) flags[f.key] = f.definition;
-      else {
-        const own = ((f.definition.environments ?? {}) as JsonObject)[environment];
-        flags[f.key] = { ...f.definition, environments: own === undefined ? {} : { [environment]: own } };
-      }
+      flags[f.key] = environment === undefined ? f.definition : flagForEnvironment(f, environment);
     }
     const segments: JsonObject = {};
     for (const s of await this.store.listSegments(projectId)) segments[s.key] = s.definition;

@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { type Kysely, sql } from "kysely";
 import type { ChangeHub } from "./change-hub.js";
+import { readDocument, readFlag, readSegment } from "./kysely-reads.js";
 import { KyselyWriteTx } from "./kysely-write-tx.js";
 import { type Dialect, migrateToLatest } from "./migrations.js";
 import {
@@ -208,13 +209,7 @@ export class KyselyStore implements Store {
   }
 
   async getFlag(projectId: number, key: string): Promise<FlagRow | undefined> {
-    const row = await this.db
-      .selectFrom("flags")
-      .selectAll()
-      .where("project_id", "=", projectId)
-      .where("key", "=", key)
-      .executeTakeFirst();
-    return row && toFlag(row);
+    return readFlag(this.db, projectId, key);
   }
 
   /** Ordered by key; archived flags only with includeArchived. */
@@ -229,13 +224,7 @@ export class KyselyStore implements Store {
   }
 
   async getSegment(projectId: number, key: string): Promise<SegmentRow | undefined> {
-    const row = await this.db
-      .selectFrom("segments")
-      .selectAll()
-      .where("project_id", "=", projectId)
-      .where("key", "=", key)
-      .executeTakeFirst();
-    return row && toSegment(row);
+    return readSegment(this.db, projectId, key);
   }
 
   /** Ordered by key. */
@@ -294,16 +283,8 @@ export class KyselyStore implements Store {
     return rows.map(toAudit);
   }
 
-  /** All or nothing: one transaction, in batches below the bound-parameter limits. */
   async getDocument(projectId: number, kind: string, name: string): Promise<DocumentRow | undefined> {
-    const row = await this.db
-      .selectFrom("documents")
-      .selectAll()
-      .where("project_id", "=", projectId)
-      .where("kind", "=", kind)
-      .where("name", "=", name)
-      .executeTakeFirst();
-    return row && toDocument(row);
+    return readDocument(this.db, projectId, kind, name);
   }
 
   async listDocuments(projectId: number, kind: string): Promise<DocumentRow[]> {
@@ -342,6 +323,7 @@ export class KyselyStore implements Store {
     await this.db.deleteFrom("leases").where("name", "=", name).where("holder", "=", holder).execute();
   }
 
+  /** All or nothing: one transaction, in batches below the bound-parameter limits. */
   async insertEvents(events: readonly TrackedEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.#transaction(async (conn) => {

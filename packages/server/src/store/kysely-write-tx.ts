@@ -4,7 +4,8 @@
  */
 import type { Kysely } from "kysely";
 import { auditHash, GENESIS_HASH } from "../audit/audit-chain.js";
-import { type Database, toDocument, toFlag, toSegment, toToken } from "./schema.js";
+import { readDocument, readFlag, readSegment } from "./kysely-reads.js";
+import { type Database, toToken } from "./schema.js";
 import {
   AlreadyExistsError,
   type AuditEntryInput,
@@ -62,14 +63,8 @@ export class KyselyWriteTx implements WriteTx {
     return this.project.id;
   }
 
-  async getFlag(key: string): Promise<FlagRow | undefined> {
-    const row = await this.db
-      .selectFrom("flags")
-      .selectAll()
-      .where("project_id", "=", this.projectId)
-      .where("key", "=", key)
-      .executeTakeFirst();
-    return row && toFlag(row);
+  getFlag(key: string): Promise<FlagRow | undefined> {
+    return readFlag(this.db, this.projectId, key);
   }
 
   async putFlag(key: string, definition: Definition, expectedVersion?: number): Promise<FlagRow> {
@@ -126,14 +121,8 @@ export class KyselyWriteTx implements WriteTx {
     return { ...current, archived, version, updatedAt: at };
   }
 
-  async getSegment(key: string): Promise<SegmentRow | undefined> {
-    const row = await this.db
-      .selectFrom("segments")
-      .selectAll()
-      .where("project_id", "=", this.projectId)
-      .where("key", "=", key)
-      .executeTakeFirst();
-    return row && toSegment(row);
+  getSegment(key: string): Promise<SegmentRow | undefined> {
+    return readSegment(this.db, this.projectId, key);
   }
 
   async putSegment(key: string, definition: Definition, expectedVersion?: number): Promise<SegmentRow> {
@@ -317,15 +306,8 @@ export class KyselyWriteTx implements WriteTx {
     return row;
   }
 
-  async getDocument(kind: string, name: string): Promise<DocumentRow | undefined> {
-    const row = await this.db
-      .selectFrom("documents")
-      .selectAll()
-      .where("project_id", "=", this.projectId)
-      .where("kind", "=", kind)
-      .where("name", "=", name)
-      .executeTakeFirst();
-    return row && toDocument(row);
+  getDocument(kind: string, name: string): Promise<DocumentRow | undefined> {
+    return readDocument(this.db, this.projectId, kind, name);
   }
 
   async putDocument(kind: string, name: string, body: Json, expectedVersion?: number): Promise<DocumentRow> {

@@ -1,21 +1,13 @@
-/** The admin API (/api/v1): flags, segments, environments, apply/export, tokens, audit. */
+/** The admin API (/api/v1): flags, segments, environments, apply/export; tokens and audit in admin-access.ts. */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { parse as parseYaml, stringify as yaml } from "yaml";
-import { verifyChain } from "../../audit/audit-chain.js";
-import {
-  hashSecret,
-  newTokenId,
-  newTokenSecret,
-  SCOPES,
-  type TokenResolver,
-  UNBOUND_SCOPES,
-} from "../../auth/tokens.js";
-import { diffJson } from "../../flags/diff.js";
-import { FlagService, segmentDocument, storeErrors, toDocument } from "../../flags/flag-service.js";
-import type { AuditRow, Scope, TargetKind, TokenRow } from "../../store/store.js";
+import type { TokenResolver } from "../../auth/tokens.js";
+import { FlagService, segmentDocument, toDocument } from "../../flags/flag-service.js";
+import { requireEnvironment } from "../../flags/require-environment.js";
 import { authOf, type ServerDeps } from "../context.js";
 import { rollbackStore } from "../dry-run.js";
 import { ApiError } from "../errors.js";
+import { adminAccessRoutes } from "./admin-access.js";
 
 const key = { type: "string", minLength: 1, maxLength: 128 } as const;
 const keyParams = { type: "object", properties: { key }, required: ["key"] } as const;
@@ -38,33 +30,6 @@ function ifMatchOf(request: FastifyRequest): number | undefined {
   if (m?.[1] === undefined)
     throw new ApiError(400, "invalid_if_match", `If-Match must be a version like "7"; got ${h}`);
   return Number(m[1]);
-}
-
-function tokenView(t: TokenRow): Record<string, unknown> {
-  return {
-    id: t.id,
-    scope: t.scope,
-    environment: t.environment,
-    name: t.name,
-    createdAt: t.createdAt,
-    revokedAt: t.revokedAt,
-  };
-}
-
-function auditView(e: AuditRow): Record<string, unknown> {
-  return {
-    seq: e.seq,
-    at: e.at,
-    actor: e.actor,
-    action: e.action,
-    kind: e.kind,
-    key: e.key,
-    before: e.before,
-    after: e.after,
-    diff: diffJson(e.before, e.after),
-    prevHash: e.prevHash,
-    hash: e.hash,
-  };
 }
 
 export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: TokenResolver): void {
@@ -241,7 +206,7 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
     },
     async (request, reply) => {
       const { key: k, env } = request.params as { key: string; env: string };
-      await requireEnvironment(project(request), env);
+      await requireEnvironment(store, project(request), env);
       const row = await flags.setOn(
         project(request),
         actor(request),
@@ -273,7 +238,7 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
     },
     async (request, reply) => {
       const { key: k, env } = request.params as { key: string; env: string };
-      await requireEnvironment(project(request), env);
+      await requireEnvironment(store, project(request), env);
       const body = request.body as { percentage: number; variant?: string };
       const row = await flags.setRollout(
         project(request),
@@ -288,16 +253,6 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
       return toDocument(row);
     },
   );
-
-  async function requireEnvironment(projectId: number, env: string): Promise<void> {
-    const envs = await store.listEnvironments(projectId);
-    if (!envs.some((e) => e.key === env))
-      throw new ApiError(
-        404,
-        "environment_not_found",
-        `no environment '${env}'; the project has ${envs.map((e) => e.key).join(", ")}`,
-      );
-  }
 
   // Segments.
   app.get("/api/v1/segments", async (request) => ({
@@ -371,123 +326,5 @@ export function adminRoutes(app: FastifyInstance, deps: ServerDeps, tokens: Toke
     },
   );
 
-  // Tokens.
-  app.post(
-    "/api/v1/tokens",
-    {
-      schema: {
-        body: {
-          type: "object",
-          properties: {
-            scope: { type: "string", enum: [...SCOPES] },
-            environment: { type: "string" },
-            name: { type: "string", maxLength: 200 },
-          },
-          required: ["scope"],
-          additionalProperties: false,
-        },
-      },
-    },
-    async (request, reply) => {
-      const body = request.body as { scope: Scope; environment?: string; name?: string };
-      const projectId = project(request);
-      if (!UNBOUND_SCOPES.includes(body.scope)) {
-        if (body.environment === undefined)
-          throw new ApiError(
-            400,
-            "environment_required",
-            `a ${body.scope} token is bound to one environment: give "environment"`,
-          );
-        await requireEnvironment(projectId, body.environment);
-      } else if (body.environment !== undefined)
-        throw new ApiError(
-          400,
-          "invalid_token",
-          `${body.scope} tokens reach every environment; drop "environment"`,
-        );
-      const secret = newTokenSecret(body.scope);
-      const row = await store.write(projectId, async (tx) => {
-        const t = await tx.insertToken({
-          id: newTokenId(),
-          scope: body.scope,
-          environment: body.environment ?? null,
-          name: body.name ?? "",
-          secretHash: hashSecret(secret),
-        });
-        await tx.appendAudit({
-          actor: actor(request),
-          action: "token.create",
-          kind: "token",
-          key: t.id,
-          before: null,
-          after: { scope: t.scope, environment: t.environment, name: t.name },
-        });
-        return t;
-      });
-      return reply.status(201).send({ ...tokenView(row), token: secret });
-    },
-  );
-  app.get("/api/v1/tokens", async (request) => ({
-    tokens: (await store.listTokens(project(request))).map(tokenView),
-  }));
-  app.delete(
-    "/api/v1/tokens/:id",
-    { schema: { params: { type: "object", properties: { id: key }, required: ["id"] } } },
-    async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const row = await storeErrors(
-        store.write(project(request), async (tx) => {
-          const t = await tx.revokeToken(id);
-          if (t !== undefined)
-            await tx.appendAudit({
-              actor: actor(request),
-              action: "token.revoke",
-              kind: "token",
-              key: id,
-              before: null,
-              after: null,
-            });
-          return t;
-        }),
-      );
-      if (row === undefined) throw new ApiError(404, "token_not_found", `no token '${id}'`);
-      tokens.forget();
-      return reply.status(204).send();
-    },
-  );
-
-  // Audit.
-  app.get(
-    "/api/v1/audit",
-    {
-      schema: {
-        querystring: {
-          type: "object",
-          properties: {
-            kind: { type: "string" },
-            key: { type: "string" },
-            action: { type: "string" },
-            after: { type: "integer", minimum: 0 },
-            before: { type: "integer", minimum: 1, description: "only entries with a smaller seq" },
-            order: { type: "string", enum: ["asc", "desc"], default: "asc" },
-            limit: { type: "integer", minimum: 1, maximum: 10000 },
-          },
-        },
-      },
-    },
-    async (request) => {
-      const q = request.query as {
-        kind?: TargetKind;
-        key?: string;
-        action?: string;
-        after?: number;
-        before?: number;
-        order?: "asc" | "desc";
-        limit?: number;
-      };
-      const entries = await store.listAudit(project(request), { ...q, limit: q.limit ?? 1000 });
-      return { entries: entries.map(auditView) };
-    },
-  );
-  app.get("/api/v1/audit/verify", async (request) => verifyChain(await store.listAudit(project(request))));
+  adminAccessRoutes(app, store, tokens);
 }

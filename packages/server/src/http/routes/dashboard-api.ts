@@ -1,5 +1,6 @@
 /** Read views the dashboard needs beyond the admin API: who the token is, and evaluations over time. */
 import type { FastifyInstance } from "fastify";
+import { requireEnvironment } from "../../flags/require-environment.js";
 import { authOf, environmentOf, type ServerDeps } from "../context.js";
 import { ApiError } from "../errors.js";
 import { STEP_SECONDS } from "../evaluation-series.js";
@@ -83,13 +84,7 @@ export function dashboardApiRoutes(app: FastifyInstance, deps: ServerDeps): void
       const { minutes } = request.query as { minutes: number };
       const environment = environmentOf(request);
       const projectId = authOf(request).project.id;
-      const envs = await deps.store.listEnvironments(projectId);
-      if (!envs.some((e) => e.key === environment))
-        throw new ApiError(
-          404,
-          "environment_not_found",
-          `no environment '${environment}'; the project has ${envs.map((e) => e.key).join(", ")}`,
-        );
+      await requireEnvironment(deps.store, projectId, environment);
       const row = await deps.store.getFlag(projectId, flag);
       if (row === undefined) throw new ApiError(404, "flag_not_found", `no flag '${flag}'`);
       return deps.metrics.evaluationSeries.query(
