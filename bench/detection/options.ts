@@ -2,6 +2,7 @@
  * Run options: 3 trials by default; quick (BENCH_QUICK=1 or --quick) runs one, with shorter warm-up and
  * confirmation. --trials N (or RAMP_BENCH_TRIALS) overrides, at most 10.
  */
+import { quickRequested } from "../lib/cli-options.js";
 import type { TrialOptions } from "./trial.js";
 
 export interface DetectionOptions extends TrialOptions {
@@ -27,7 +28,7 @@ export const QUICK: DetectionOptions = {
 };
 
 export function optionsFrom(env: NodeJS.ProcessEnv, argv: readonly string[]): DetectionOptions {
-  const quick = argv.includes("--quick") || (env.BENCH_QUICK !== undefined && env.BENCH_QUICK !== "0");
+  const quick = quickRequested(env, argv);
   const base = quick ? QUICK : FULL;
   const i = argv.indexOf("--trials");
   const raw = i >= 0 ? argv[i + 1] : env.RAMP_BENCH_TRIALS;

@@ -4,7 +4,7 @@
  * and the healthy one has passed its analysis (or either has ended otherwise), plus a few seconds of
  * load to confirm no request reaches an aborted canary.
  */
-import { createServer } from "node:net";
+import { freePort } from "@ramp/server/testing";
 import type { Teardown } from "../lib/teardown.js";
 import { type OpenLoopLoad, startOpenLoop } from "./load.js";
 import { type CaseResult, measureCase } from "./measure.js";
@@ -165,15 +165,6 @@ async function waitForStable(ramp: Ramp, name: string, port: number): Promise<nu
       );
     await sleep(POLL_MS);
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== "object" || address === null) throw new Error("no port");
-  return address.port;
 }
 
 function sleep(ms: number): Promise<void> {

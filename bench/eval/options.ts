@@ -1,4 +1,5 @@
 /** Run options: the full benchmark by default, a quick one with BENCH_QUICK=1 or --quick. */
+import { quickRequested } from "../lib/cli-options.js";
 
 export interface BenchOptions {
   readonly contexts: number;
@@ -11,6 +12,5 @@ export const FULL: BenchOptions = { contexts: 100_000, rounds: 11, seed: 20_260_
 export const QUICK: BenchOptions = { ...FULL, contexts: 10_000, rounds: 2, quick: true };
 
 export function optionsFrom(env: NodeJS.ProcessEnv, argv: readonly string[]): BenchOptions {
-  const quick = argv.includes("--quick") || (env.BENCH_QUICK !== undefined && env.BENCH_QUICK !== "0");
-  return quick ? QUICK : FULL;
+  return quickRequested(env, argv) ? QUICK : FULL;
 }

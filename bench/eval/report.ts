@@ -1,5 +1,6 @@
 /** Turns timing samples into the benchmark's table and summary lines (pure: data in, strings out). */
 import { median, min } from "../lib/stats.js";
+import { alignedTable } from "../lib/table.js";
 import type { Contender } from "./contender.js";
 import type { Samples } from "./measure.js";
 
@@ -55,16 +56,7 @@ export function formatTable(rows: readonly Row[], yardstick = "floor"): string {
     row.minNs.toFixed(1),
     row.relativeToFloor.toFixed(2),
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...body.map((cells) => (cells[column] ?? "").length)),
-  );
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, column) =>
-        column === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join("  ");
-  return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...body.map(line)].join("\n");
+  return alignedTable(header, body);
 }
 
 /** The four lines other tools read; "n/a" where a number could not be measured. */

@@ -3,6 +3,7 @@
  * --duration N, --connections N and --no-unleash (or RAMP_BENCH_DURATION, RAMP_BENCH_CONNECTIONS,
  * RAMP_BENCH_UNLEASH=0) override. Bounded so that a run stays within about three minutes.
  */
+import { argValue, quickRequested } from "../lib/cli-options.js";
 
 export interface OfrepOptions {
   /** Seconds of timed load per target. */
@@ -33,10 +34,6 @@ export const FULL: OfrepOptions = {
 export const QUICK: OfrepOptions = { ...FULL, durationSec: 3, warmupSec: 1, quick: true };
 
 export function optionsFrom(env: NodeJS.ProcessEnv, argv: readonly string[]): OfrepOptions {
-  const arg = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
   const int = (name: string, value: string | undefined, fallback: number, max: number): number => {
     if (value === undefined) return fallback;
     const n = Number(value);
@@ -44,19 +41,19 @@ export function optionsFrom(env: NodeJS.ProcessEnv, argv: readonly string[]): Of
       throw new Error(`--${name} / its environment variable: expected an integer 1–${max}, got '${value}'`);
     return n;
   };
-  const quick = argv.includes("--quick") || (env.BENCH_QUICK !== undefined && env.BENCH_QUICK !== "0");
+  const quick = quickRequested(env, argv);
   const base = quick ? QUICK : FULL;
   return {
     ...base,
     durationSec: int(
       "duration",
-      arg("duration") ?? env.RAMP_BENCH_DURATION,
+      argValue(argv, "duration") ?? env.RAMP_BENCH_DURATION,
       base.durationSec,
       MAX_DURATION_SEC,
     ),
     connections: int(
       "connections",
-      arg("connections") ?? env.RAMP_BENCH_CONNECTIONS,
+      argValue(argv, "connections") ?? env.RAMP_BENCH_CONNECTIONS,
       base.connections,
       MAX_CONNECTIONS,
     ),

@@ -1,4 +1,5 @@
 /** The OFREP benchmark's table and summary lines (pure: results in, strings out). */
+import { alignedTable } from "../lib/table.js";
 import type { LoadResult } from "./load.js";
 
 /** Ramp must serve at least this many times Unleash's requests per second. */
@@ -29,16 +30,7 @@ export function formatTable(results: readonly LoadResult[]): string {
     r.timeouts > 0 ? `${r.errors} (${r.timeouts} timeouts)` : String(r.errors),
     String(r.non2xx),
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...body.map((cells) => (cells[column] ?? "").length)),
-  );
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, column) =>
-        column === 0 ? cell.padEnd(widths[0] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join("  ");
-  return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...body.map(line)].join("\n");
+  return alignedTable(header, body);
 }
 
 /**

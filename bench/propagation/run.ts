@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { argValue, positiveIntOr } from "../lib/cli-options.js";
 import { median, percentile } from "../lib/stats.js";
 import { StreamClient } from "./stream-client.js";
 
@@ -24,17 +25,9 @@ interface Options {
 }
 
 function optionsFrom(env: NodeJS.ProcessEnv, argv: readonly string[]): Options {
-  const arg = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const int = (v: string | undefined, fallback: number, max: number): number => {
-    const n = Number(v);
-    return Number.isInteger(n) && n > 0 ? Math.min(n, max) : fallback;
-  };
   return {
-    clients: int(arg("clients") ?? env.RAMP_BENCH_CLIENTS, 500, 2_000),
-    rounds: int(arg("rounds") ?? env.RAMP_BENCH_ROUNDS, 10, 100),
+    clients: positiveIntOr(argValue(argv, "clients") ?? env.RAMP_BENCH_CLIENTS, 500, 2_000),
+    rounds: positiveIntOr(argValue(argv, "rounds") ?? env.RAMP_BENCH_ROUNDS, 10, 100),
   };
 }
 

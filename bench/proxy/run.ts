@@ -5,9 +5,10 @@
  * --rounds N) change the size.
  */
 
-import type { AddressInfo } from "node:net";
-import { createServer } from "node:net";
+import { freePort } from "@ramp/server/testing";
+import { argValue, positiveIntOr } from "../lib/cli-options.js";
 import { median } from "../lib/stats.js";
+import { alignRow } from "../lib/table.js";
 import { type Child, startNodeChild, stopChild } from "./children.js";
 import { type LoadResult, load } from "./load.js";
 import { type Nginx, nginxVersion, startNginx } from "./nginx.js";
@@ -23,18 +24,10 @@ interface Options {
 }
 
 function optionsFrom(env: NodeJS.ProcessEnv, argv: readonly string[]): Options {
-  const arg = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const int = (v: string | undefined, fallback: number, max: number): number => {
-    const n = Number(v);
-    return Number.isInteger(n) && n > 0 ? Math.min(n, max) : fallback;
-  };
   return {
-    seconds: int(arg("seconds") ?? env.RAMP_BENCH_SECONDS, 10, 120),
-    connections: int(arg("connections") ?? env.RAMP_BENCH_CONNECTIONS, 50, 1000),
-    rounds: int(arg("rounds") ?? env.RAMP_BENCH_ROUNDS, 2, 10),
+    seconds: positiveIntOr(argValue(argv, "seconds") ?? env.RAMP_BENCH_SECONDS, 10, 120),
+    connections: positiveIntOr(argValue(argv, "connections") ?? env.RAMP_BENCH_CONNECTIONS, 50, 1000),
+    rounds: positiveIntOr(argValue(argv, "rounds") ?? env.RAMP_BENCH_ROUNDS, 2, 10),
   };
 }
 
@@ -42,14 +35,6 @@ interface Contender {
   readonly name: string;
   readonly urls: readonly string[];
   readonly runs: LoadResult[];
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** The split the proxy made, from its own Prometheus counters. */
@@ -65,10 +50,6 @@ async function proxySplit(adminPort: number): Promise<{ stable: number; canary: 
     return n;
   };
   return { stable: total("stable"), canary: total("canary") };
-}
-
-function row(cells: readonly string[], widths: readonly number[]): string {
-  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
 }
 
 async function main(): Promise<number> {
@@ -126,14 +107,14 @@ async function main(): Promise<number> {
     }
 
     const widths = [18, 10, 8, 8, 10];
-    console.log(row(["", "req/s", "p50 ms", "p99 ms", "requests"], widths));
+    console.log(alignRow(["", "req/s", "p50 ms", "p99 ms", "requests"], widths));
     const summary = contenders.map((c) => {
       const rps = median(c.runs.map((r) => r.rps));
       const p50 = median(c.runs.map((r) => r.p50Ms));
       const p99 = median(c.runs.map((r) => r.p99Ms));
       const requests = c.runs.reduce((a, r) => a + r.requests, 0);
       console.log(
-        row(
+        alignRow(
           [c.name, rps.toFixed(0), p50.toFixed(1), p99.toFixed(1), requests.toLocaleString("en-US")],
           widths,
         ),

@@ -3,7 +3,7 @@
  * rejects a malformed file with the path of the problem, so a typo in the data never passes silently.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import type { ErrorCode, JsonValue, Reason, ValueType } from "@ramp/engine";
+import { type ErrorCode, isPlainObject, type JsonValue, type Reason, type ValueType } from "@ramp/engine";
 
 export const CASE_FORMAT_VERSION = 1;
 
@@ -122,12 +122,8 @@ class FormatError extends Error {
 
 type Obj = Readonly<Record<string, unknown>>;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 function obj(v: unknown, where: string): Obj {
-  if (!isObj(v)) throw new FormatError(where, "expected an object");
+  if (!isPlainObject(v)) throw new FormatError(where, "expected an object");
   return v;
 }
 

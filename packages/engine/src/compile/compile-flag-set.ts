@@ -8,7 +8,8 @@ import { type FlagDefinition, type FlagFile, flagFile as flagFileSchema } from "
 import type { Issue } from "../types.js";
 import { checkStructure, isPlainObject, joinPath, UNKNOWN_FIELD } from "../validate/structure.js";
 import { nearest } from "../validate/suggest.js";
-import { type CompiledFlag, compileFlag, type SegmentTest, variantsOf } from "./compile-flag.js";
+import { type CompiledFlag, compileFlag, variantsOf } from "./compile-flag.js";
+import type { SegmentTest } from "./decide.js";
 import { errorResult, metadataOf } from "./results.js";
 import type { Decide } from "./runtime.js";
 

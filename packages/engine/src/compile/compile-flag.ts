@@ -3,7 +3,7 @@
  * a `Decide` closure, in a single walk so that what lint accepts is exactly what evaluation runs.
  */
 import { gateChooser, keyReader, splitChooser } from "../bucket.js";
-import type { EvalEnv, Program } from "../expr/index.js";
+import type { Program } from "../expr/index.js";
 import type {
   EnvironmentDefinition,
   FlagDefinition,
@@ -12,13 +12,12 @@ import type {
   ServeDefinition,
   SplitDefinition,
 } from "../schema/flag-file.js";
-import type { EvaluationResult, FlagMetadata, FlagValue, Issue } from "../types.js";
+import type { EvaluationResult, FlagMetadata, FlagValue, Issue, Reason } from "../types.js";
 import { joinPath } from "../validate/structure.js";
 import { nearest } from "../validate/suggest.js";
-import { errorResult, metadataOf, result } from "./results.js";
+import { assemble, type RuleDecide, ruleDecide, type SegmentTest, type Serve } from "./decide.js";
+import { errorResult, metadataOf, type ResultParts, result } from "./results.js";
 import type { Ctx, Decide, Runtime } from "./runtime.js";
-
-export type SegmentTest = (ctx: Ctx, env: EvalEnv) => boolean;
 
 export interface FlagScope {
   readonly segments: ReadonlyMap<string, SegmentTest>;
@@ -173,8 +172,6 @@ interface FlagParts {
   readonly offName: string | undefined;
 }
 
-type Serve = (ctx: Ctx, rt: Runtime) => EvaluationResult;
-
 function compileEnvironment(
   key: string,
   def: FlagDefinition,
@@ -191,7 +188,9 @@ function compileEnvironment(
   const mode: HashingMode = env.hashing ?? "ramp";
   const envSalt = env.salt ?? key;
   const envBucketBy = env.bucketBy ?? "targetingKey";
-  const variantValue = (name: string): FlagValue => variants[name] ?? null;
+  /** The result serving `variant`: built once here, so that evaluation allocates nothing. */
+  const served = (variant: string, reason: Reason, extra: Partial<ResultParts> = {}): EvaluationResult =>
+    result({ key, value: variants[variant] ?? null, variant, reason, flagMetadata: metadata, ...extra });
 
   const missingKey = (attr: string | readonly string[]) => {
     const what = typeof attr === "string" ? `'${attr}'` : attr.map((a) => `'${a}'`).join(" or ");
@@ -217,14 +216,7 @@ function compileEnvironment(
     const ruleFields = rule === undefined ? {} : { ruleIndex: rule.index, ruleName: rule.name };
     if (variant !== undefined) {
       if (!variantRef(bare ? path : `${path}.variant`, variant)) return undefined;
-      const r = result({
-        key,
-        value: variantValue(variant),
-        variant,
-        reason: rule === undefined ? "STATIC" : "TARGETING_MATCH",
-        flagMetadata: metadata,
-        ...ruleFields,
-      });
+      const r = served(variant, rule === undefined ? "STATIC" : "TARGETING_MATCH", ruleFields);
       return () => r;
     }
     if (split === undefined || !checkSplit(`${path}.split`, split, mode, variantRef, err)) return undefined;
@@ -232,16 +224,7 @@ function compileEnvironment(
     const order = Object.keys(variants).filter((v) => v in split);
     const weights = order.map((v) => split[v] ?? 0);
     const choose = splitChooser(mode, salt ?? envSalt, weights);
-    const results = order.map((v) =>
-      result({
-        key,
-        value: variantValue(v),
-        variant: v,
-        reason: "SPLIT",
-        flagMetadata: metadata,
-        ...ruleFields,
-      }),
-    );
+    const results = order.map((v) => served(v, "SPLIT", ruleFields));
     const by = bucketBy ?? envBucketBy;
     const keyOf = keyReader(by);
     const missing = missingKey(by);
@@ -257,13 +240,7 @@ function compileEnvironment(
   for (const [variant, keys] of Object.entries(env.targets ?? {})) {
     const path = `${base}.targets.${variant}`;
     if (!variantRef(path, variant)) continue;
-    const r = result({
-      key,
-      value: variantValue(variant),
-      variant,
-      reason: "TARGETING_MATCH",
-      flagMetadata: metadata,
-    });
+    const r = served(variant, "TARGETING_MATCH");
     targets ??= new Map();
     for (const [i, k] of keys.entries()) {
       const prior = targets.get(k);
@@ -276,7 +253,6 @@ function compileEnvironment(
   }
 
   // Rules.
-  type RuleDecide = (ctx: Ctx, rt: Runtime) => EvaluationResult | undefined;
   const rules: RuleDecide[] = [];
   for (const [i, rule] of (env.rules ?? []).entries()) {
     const compiled = compileRule(rule, `${base}.rules[${i}]`, i);
@@ -328,16 +304,7 @@ function compileEnvironment(
   const d: ServeDefinition | undefined = env.default;
   let dflt: Serve | undefined;
   if (d === undefined) {
-    const r =
-      offName === undefined
-        ? undefined
-        : result({
-            key,
-            value: variantValue(offName),
-            variant: offName,
-            reason: "DEFAULT",
-            flagMetadata: metadata,
-          });
+    const r = offName === undefined ? undefined : served(offName, "DEFAULT");
     dflt = r === undefined ? undefined : () => r;
   } else if (typeof d === "string")
     dflt = compileServe(`${base}.default`, d, undefined, undefined, undefined, undefined, true);
@@ -346,76 +313,16 @@ function compileEnvironment(
   else dflt = compileServe(`${base}.default`, undefined, d.split, d.bucketBy, d.salt, undefined);
 
   if (issues.length > before || dflt === undefined || offName === undefined) return undefined;
-  const offResult = result({
-    key,
-    value: variantValue(offName),
-    variant: offName,
-    reason: "DISABLED",
-    flagMetadata: metadata,
-  });
+  const offResult = served(offName, "DISABLED");
   if (!env.on) return () => offResult;
   const prereqs = (def.prerequisites ?? []).map((p) => ({
     flag: p.flag,
     variants: new Set(p.variant !== undefined ? [p.variant] : (p.variants ?? [])),
-    failed: result({
-      key,
-      value: variantValue(offName),
-      variant: offName,
-      reason: "PREREQUISITE_FAILED",
+    failed: served(offName, "PREREQUISITE_FAILED", {
       flagMetadata: Object.freeze({ ...metadata, prerequisite: p.flag }),
     }),
   }));
   return assemble(prereqs, targets, rules, dflt);
-}
-
-function assemble(
-  prereqs: readonly { flag: string; variants: ReadonlySet<string>; failed: EvaluationResult }[],
-  targets: ReadonlyMap<string, EvaluationResult> | undefined,
-  rules: readonly ((ctx: Ctx, rt: Runtime) => EvaluationResult | undefined)[],
-  dflt: Serve,
-): Decide {
-  const nRules = rules.length;
-  return (ctx, rt) => {
-    for (const p of prereqs) {
-      const v = rt.evaluate(p.flag, ctx, rt).variant;
-      if (v === undefined || !p.variants.has(v)) return p.failed;
-    }
-    if (targets !== undefined) {
-      const k = ctx.targetingKey;
-      if (typeof k === "string") {
-        const r = targets.get(k);
-        if (r !== undefined) return r;
-      }
-    }
-    for (let i = 0; i < nRules; i++) {
-      const r = (rules[i] as (ctx: Ctx, rt: Runtime) => EvaluationResult | undefined)(ctx, rt);
-      if (r !== undefined) return r;
-    }
-    return dflt(ctx, rt);
-  };
-}
-
-function ruleDecide(
-  program: Program | undefined,
-  segments: readonly SegmentTest[],
-  gate: ((ctx: Ctx, rt: Runtime) => boolean) | undefined,
-  serve: Serve,
-): (ctx: Ctx, rt: Runtime) => EvaluationResult | undefined {
-  // Specialise the common shapes so the hot path is one or two calls.
-  if (segments.length === 0 && gate === undefined) {
-    if (program === undefined) return serve;
-    return (ctx, rt) => (program(ctx, rt.env) === true ? serve(ctx, rt) : undefined);
-  }
-  if (program === undefined && segments.length === 1 && gate === undefined) {
-    const s = segments[0] as SegmentTest;
-    return (ctx, rt) => (s(ctx, rt.env) ? serve(ctx, rt) : undefined);
-  }
-  return (ctx, rt) => {
-    if (program !== undefined && program(ctx, rt.env) !== true) return undefined;
-    for (const s of segments) if (!s(ctx, rt.env)) return undefined;
-    if (gate !== undefined && !gate(ctx, rt)) return undefined;
-    return serve(ctx, rt);
-  };
 }
 
 function isHundredth(x: number): boolean {

@@ -3,6 +3,7 @@
  * (`{ events: [...] }`) — into plain typed data, reporting whatever is malformed as an Issue.
  */
 import type { Issue } from "../types.js";
+import { isPlainObject } from "../validate/structure.js";
 
 export interface UnleashConstraint {
   readonly contextName: string;
@@ -75,10 +76,6 @@ export interface UnleashState {
 
 type Obj = Readonly<Record<string, unknown>>;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 const str = (v: unknown): string | undefined =>
   typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
 
@@ -113,13 +110,13 @@ export function readUnleashState(payload: unknown, issues: Issue[]): UnleashStat
         putSegment(s, `${path}segments[${i}]`);
   };
 
-  if (!isObj(payload)) {
+  if (!isPlainObject(payload)) {
     error("", "an Unleash payload is an object", "{ version, features: [...] } or { events: [...] }");
   } else if (Array.isArray(payload.events)) {
     // A delta: events applied in order, as the SDKs apply them.
     for (const [i, ev] of payload.events.entries()) {
       const path = `events[${i}]`;
-      if (!isObj(ev)) {
+      if (!isPlainObject(ev)) {
         error(path, "an event is an object");
         continue;
       }
@@ -173,7 +170,7 @@ function arrayAt(obj: Obj, key: string, path: string, error: ErrorFn): readonly 
 }
 
 function readFeature(raw: unknown, path: string, error: ErrorFn): UnleashFeature | undefined {
-  if (!isObj(raw) || typeof raw.name !== "string" || raw.name === "") {
+  if (!isPlainObject(raw) || typeof raw.name !== "string" || raw.name === "") {
     error(path, "a feature is an object with a non-empty `name`");
     return undefined;
   }
@@ -194,12 +191,12 @@ function readFeature(raw: unknown, path: string, error: ErrorFn): UnleashFeature
 }
 
 function readStrategy(raw: unknown, path: string, error: ErrorFn): UnleashStrategy | undefined {
-  if (!isObj(raw) || typeof raw.name !== "string") {
+  if (!isPlainObject(raw) || typeof raw.name !== "string") {
     error(path, "a strategy is an object with a `name`");
     return undefined;
   }
   const parameters: Record<string, string> = {};
-  if (isObj(raw.parameters))
+  if (isPlainObject(raw.parameters))
     for (const [k, v] of Object.entries(raw.parameters)) {
       const s = str(v);
       if (s !== undefined) parameters[k] = s;
@@ -219,7 +216,7 @@ function readStrategy(raw: unknown, path: string, error: ErrorFn): UnleashStrate
 export function readConstraints(raw: unknown, path: string, error: ErrorFn): UnleashConstraint[] {
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((c, i) => {
-    if (!isObj(c) || typeof c.contextName !== "string" || typeof c.operator !== "string") {
+    if (!isPlainObject(c) || typeof c.contextName !== "string" || typeof c.operator !== "string") {
       error(`${path}[${i}]`, "a constraint is an object with `contextName` and `operator`");
       return [];
     }
@@ -241,7 +238,7 @@ function readVariants(raw: unknown, path: string, error: ErrorFn): UnleashVarian
   return raw.flatMap((v, i) => {
     const at = `${path}[${i}]`;
     if (
-      !isObj(v) ||
+      !isPlainObject(v) ||
       typeof v.name !== "string" ||
       typeof v.weight !== "number" ||
       !Number.isInteger(v.weight) ||
@@ -251,12 +248,12 @@ function readVariants(raw: unknown, path: string, error: ErrorFn): UnleashVarian
       return [];
     }
     const payload =
-      isObj(v.payload) && typeof v.payload.type === "string" && str(v.payload.value) !== undefined
+      isPlainObject(v.payload) && typeof v.payload.type === "string" && str(v.payload.value) !== undefined
         ? { type: v.payload.type, value: str(v.payload.value) ?? "" }
         : undefined;
     const overrides = Array.isArray(v.overrides)
       ? v.overrides.flatMap((o) =>
-          isObj(o) && typeof o.contextName === "string" && Array.isArray(o.values)
+          isPlainObject(o) && typeof o.contextName === "string" && Array.isArray(o.values)
             ? [{ contextName: o.contextName, values: o.values.flatMap((x) => str(x) ?? []) }]
             : [],
         )
@@ -274,7 +271,7 @@ function readVariants(raw: unknown, path: string, error: ErrorFn): UnleashVarian
 }
 
 function readDependency(raw: unknown, path: string, error: ErrorFn): UnleashDependency | undefined {
-  if (!isObj(raw) || typeof raw.feature !== "string") {
+  if (!isPlainObject(raw) || typeof raw.feature !== "string") {
     error(path, "a dependency is an object with a `feature`");
     return undefined;
   }
@@ -288,7 +285,7 @@ function readDependency(raw: unknown, path: string, error: ErrorFn): UnleashDepe
 }
 
 function readSegment(raw: unknown, path: string, error: ErrorFn): UnleashSegment | undefined {
-  if (!isObj(raw) || typeof raw.id !== "number") {
+  if (!isPlainObject(raw) || typeof raw.id !== "number") {
     error(path, "a segment is an object with a numeric `id`");
     return undefined;
   }
