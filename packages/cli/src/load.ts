@@ -76,26 +76,34 @@ export function locator(
   lineCounter: LineCounter,
 ): (path: string) => { line: number; column: number } | undefined {
   return (path) => {
-    let node: unknown = contents;
-    let last: unknown = node;
-    for (const seg of parsePath(path)) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === seg);
-        if (pair === undefined) break;
-        last = pair.key;
-        node = pair.value;
-        if (node !== null) last = node;
-      } else if (isSeq(node) && typeof seg === "number") {
-        node = node.items[seg];
-        if (node === undefined) break;
-        last = node;
-      } else break;
-    }
-    const range = (last as Node | null)?.range;
+    const range = nodeAt(contents, path)?.range;
     if (range === undefined || range === null) return undefined;
     const { line, col } = lineCounter.linePos(range[0]);
     return { line, column: col };
   };
+}
+
+/**
+ * The deepest node of a parsed YAML tree that `path` reaches: the value there (its key when the value is
+ * empty), or with `onKey` the key naming each field reached (what a report about the field points at).
+ */
+export function nodeAt(contents: unknown, path: string, onKey = false): Node | null | undefined {
+  let node: unknown = contents;
+  let last: unknown = node;
+  for (const seg of parsePath(path)) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === seg);
+      if (pair === undefined) break;
+      last = pair.key;
+      node = pair.value;
+      if (node !== null && !onKey) last = node;
+    } else if (isSeq(node) && typeof seg === "number") {
+      node = node.items[seg];
+      if (node === undefined) break;
+      last = node;
+    } else break;
+  }
+  return last as Node | null | undefined;
 }
 
 /** Splits an issue path into its keys and indices (the engine's inverse of joinPath). */

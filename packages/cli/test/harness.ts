@@ -43,6 +43,8 @@ export interface Started {
   readonly child: ChildProcessWithoutNullStreams;
   readonly url: string;
   readonly adminToken: string | undefined;
+  /** Everything the server has printed so far, stdout then stderr. */
+  readonly output: () => string;
 }
 
 /** `ramp server --port 0 --data DIR`, once it prints its URL (after the one-time admin token). */
@@ -55,13 +57,16 @@ export function startServer(data: string): Promise<Started> {
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no URL within 20 s: ${stdout} ${stderr}`)), 20_000);
-    child.once("exit", (code) => reject(new Error(`ramp server exited with ${code}: ${stderr}`)));
+    const early = (code: number | null) => reject(new Error(`ramp server exited with ${code}: ${stderr}`));
+    child.once("exit", early);
     child.stdout.on("data", (b: Buffer) => {
       stdout += b.toString();
       const url = /listening on (http:\/\/\S+)\n/.exec(stdout)?.[1];
       if (url === undefined) return;
       clearTimeout(timer);
-      resolve({ child, url, adminToken: /Admin token[^:]*: (\S+)/.exec(stdout)?.[1] });
+      child.off("exit", early);
+      const adminToken = /Admin token[^:]*: (\S+)/.exec(stdout)?.[1];
+      resolve({ child, url, adminToken, output: () => stdout + stderr });
     });
   });
 }

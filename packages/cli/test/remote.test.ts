@@ -2,77 +2,16 @@
  * End to end: the built `ramp` CLI against a real server (`ramp server --port 0`) on a temporary
  * SQLite file. Run `npx tsc -b` first. The steps share one server and run in order, as a user would.
  */
-import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@ramp/server/testing";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ramp, type Started, startServer, stop } from "./harness.js";
 
-const CLI = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const EXAMPLE = fileURLToPath(new URL("../../../examples/flags.yaml", import.meta.url));
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the CLI with only the RAMP_* variables given here (none leak in from the outer shell). */
-function ramp(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("RAMP_")));
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...clean, ...env } }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-interface Started {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly url: string;
-  readonly adminToken: string | undefined;
-  readonly output: () => string;
-}
-
-/** Starts `ramp server` and waits for its URL line, which it prints after the one-time admin token. */
-function startServer(data: string): Promise<Started> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("RAMP_")));
-  const child = spawn(process.execPath, [CLI, "server", "--port", "0", "--data", data], { env: clean });
-  let stdout = "";
-  let stderr = "";
-  child.stderr.on("data", (b: Buffer) => {
-    stderr += b.toString();
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no URL within 20 s; stdout: ${stdout}; stderr: ${stderr}`)),
-      20_000,
-    );
-    const early = (code: number | null) => reject(new Error(`ramp server exited with ${code}: ${stderr}`));
-    child.once("exit", early);
-    child.stdout.on("data", (b: Buffer) => {
-      stdout += b.toString();
-      const url = /listening on (http:\/\/\S+)\n/.exec(stdout)?.[1];
-      if (url === undefined) return;
-      clearTimeout(timer);
-      child.off("exit", early);
-      const adminToken = /Admin token[^:]*: (\S+)/.exec(stdout)?.[1];
-      resolve({ child, url, adminToken, output: () => stdout + stderr });
-    });
-  });
-}
-
-function stop(child: ChildProcessWithoutNullStreams): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    child.once("exit", (code) => resolve(code));
-    child.kill("SIGTERM");
-  });
-}
 
 const dir = mkdtempSync(join(tmpdir(), "ramp-cli-"));
 const data = join(dir, "data");
@@ -131,7 +70,7 @@ describe("ramp against a real server", () => {
   });
 
   it("names the URL and suggests `ramp server` when nothing listens", async () => {
-    const port = await closedPort();
+    const port = await freePort(); // bound and released: nothing listens there
     const r = await ramp(["flags", "list", "--server", `http://127.0.0.1:${port}`]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
@@ -387,16 +326,3 @@ describe("ramp against a real server", () => {
     expect(r.code).toBe(0);
   }, 30_000);
 });
-
-/** A port nothing listens on: bind one, then let it go. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}

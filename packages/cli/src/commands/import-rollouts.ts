@@ -11,7 +11,7 @@ import {
   importFlagger,
 } from "@ramp/server/rollouts";
 import { isMap, isSeq, LineCounter, type Node, parseAllDocuments, stringify } from "yaml";
-import { LoadError, parsePath, readText } from "../load.js";
+import { LoadError, nodeAt, readText } from "../load.js";
 import { err, fail, out, UsageError } from "../output.js";
 import type { ImportOptions } from "./import.js";
 
@@ -75,21 +75,6 @@ export function importRollouts(o: ImportOptions, from: "argo" | "flagger"): void
 }
 
 /** The node naming `path` in a document: the key of its last field (what a report points at), else the nearest parent. */
-function keyAt(contents: unknown, path: string): Node | undefined {
-  let node: unknown = contents;
-  let last: Node | undefined = isMap(contents) || isSeq(contents) ? contents : undefined;
-  for (const seg of parsePath(path)) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === seg);
-      if (pair === undefined) break;
-      last = pair.key as Node;
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === "number") {
-      const item = node.items[seg];
-      if (item === undefined) break;
-      last = item as Node;
-      node = item;
-    } else break;
-  }
-  return last;
+function keyAt(contents: unknown, path: string): Node | null | undefined {
+  return isMap(contents) || isSeq(contents) ? nodeAt(contents, path, true) : undefined;
 }

@@ -1,4 +1,4 @@
-import { createServer } from "node:net";
+import { freePort } from "@ramp/server/testing";
 import { describe, expect, it } from "vitest";
 import { ApiClient, ConnectionError, type Fetch, HttpError, parseErrorBody } from "./client.js";
 
@@ -128,7 +128,7 @@ describe("ApiClient", () => {
   });
 
   it("reports a refused connection with the server's URL", async () => {
-    const port = await closedPort();
+    const port = await freePort(); // bound and released: nothing listens there
     const e = await new ApiClient({ server: `http://127.0.0.1:${port}` })
       .json("GET", "/api/v1/flags")
       .catch((x: unknown) => x);
@@ -165,16 +165,3 @@ describe("parseErrorBody", () => {
     });
   });
 });
-
-/** A port nothing listens on: bind one, then let it go. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}

@@ -1,14 +1,19 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { FakeSdkServer } from "../../test/fake-sdk-server.js";
+import { FakeSdkServer, type FakeServerOptions } from "../../test/fake-sdk-server.js";
 import { ENVIRONMENT, testFlags } from "../../test/flags.js";
 import { ManualClock, settle } from "../../test/manual-clock.js";
 import { waitFor } from "../../test/wait.js";
 import { backoffCeiling } from "./backoff.js";
 import { systemClock } from "./clock.js";
 import type { SseMessage } from "./sse-parser.js";
-import { StreamClient, type StreamClientOptions, type StreamDrop } from "./stream-client.js";
+import {
+  StreamClient,
+  type StreamClientOptions,
+  type StreamDrop,
+  type StreamHandlers,
+} from "./stream-client.js";
 
 const TOKEN = "ramp_server_test";
 const backoff = { initialDelayMs: 100, maxDelayMs: 2_000 };
@@ -33,6 +38,42 @@ afterEach(async () => {
   for (const client of clients.splice(0)) await client.stop();
   for (const server of servers.splice(0)) await server.stop();
 });
+
+/** A fake SDK server serving the test flags, stopped after the test. */
+async function startServer(options: Partial<FakeServerOptions> = {}): Promise<FakeSdkServer> {
+  const server = await new FakeSdkServer({
+    token: TOKEN,
+    environment: ENVIRONMENT,
+    file: testFlags(),
+    ...options,
+  }).start();
+  servers.push(server);
+  return server;
+}
+
+/** A started client on the real clock and fetch, stopped after the test; `options` override the defaults. */
+function startClient(
+  options: Partial<StreamClientOptions> & Pick<StreamClientOptions, "url">,
+  handlers: StreamHandlers,
+): StreamClient {
+  const client = new StreamClient(
+    {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+      lastEventId: () => undefined,
+      silenceTimeoutMs: 1_000,
+      openGraceMs: 20,
+      backoff: { initialDelayMs: 1_000, maxDelayMs: 1_000 },
+      clock: systemClock,
+      random: () => 0.5,
+      fetch,
+      ...options,
+    },
+    handlers,
+  );
+  clients.push(client);
+  client.start();
+  return client;
+}
 
 describe("StreamClient reconnection", () => {
   it("waits longer after each failure, with jitter, never past the cap", async () => {
@@ -72,26 +113,16 @@ describe("StreamClient reconnection", () => {
   });
 
   it("resumes with Last-Event-ID, and the server sends nothing when the client is current", async () => {
-    const server = await new FakeSdkServer({
-      token: TOKEN,
-      environment: ENVIRONMENT,
-      file: testFlags(),
-      version: 3,
-    }).start();
-    servers.push(server);
+    const server = await startServer({ version: 3 });
     let held: string | undefined;
     const { log, handlers } = recorder();
-    const client = new StreamClient(
+    const client = startClient(
       {
         url: `${server.url}/sdk/v1/stream`,
-        headers: { Authorization: `Bearer ${TOKEN}` },
         lastEventId: () => held,
         silenceTimeoutMs: 5_000,
         openGraceMs: 50,
         backoff: { initialDelayMs: 10, maxDelayMs: 20 },
-        clock: systemClock,
-        random: () => 0.5,
-        fetch,
       },
       {
         ...handlers,
@@ -101,8 +132,6 @@ describe("StreamClient reconnection", () => {
         },
       },
     );
-    clients.push(client);
-    client.start();
     await waitFor("the put", () => log.messages.length === 1 && log.opens === 1);
     expect(log.messages[0]).toMatchObject({ event: "put", id: "3" });
     client.reconnect();
@@ -112,58 +141,25 @@ describe("StreamClient reconnection", () => {
   });
 
   it("treats a connection with no bytes for the silence limit as dead and reconnects", async () => {
-    const server = await new FakeSdkServer({
-      token: TOKEN,
-      environment: ENVIRONMENT,
-      file: testFlags(),
-    }).start();
-    servers.push(server);
+    const server = await startServer();
     const { log, handlers } = recorder();
-    const client = new StreamClient(
+    startClient(
       {
         url: `${server.url}/sdk/v1/stream`,
-        headers: { Authorization: `Bearer ${TOKEN}` },
-        lastEventId: () => undefined,
         silenceTimeoutMs: 150,
-        openGraceMs: 20,
         backoff: { initialDelayMs: 10, maxDelayMs: 20 },
-        clock: systemClock,
-        random: () => 0.5,
-        fetch,
       },
       handlers,
     );
-    clients.push(client);
-    client.start();
     await waitFor("a silence drop", () => log.drops.find((d) => d.reason.includes("heartbeats stopped")));
     expect(log.drops[0]).toMatchObject({ wasOpen: true, reason: "no data for 150 ms (heartbeats stopped)" });
     await waitFor("a reconnection", () => server.streamRequests.length >= 2);
   });
 
   it("reports an HTTP error with the server's message and its status", async () => {
-    const server = await new FakeSdkServer({
-      token: "another",
-      environment: ENVIRONMENT,
-      file: testFlags(),
-    }).start();
-    servers.push(server);
+    const server = await startServer({ token: "another" });
     const { log, handlers } = recorder();
-    const client = new StreamClient(
-      {
-        url: `${server.url}/sdk/v1/stream`,
-        headers: { Authorization: `Bearer ${TOKEN}` },
-        lastEventId: () => undefined,
-        silenceTimeoutMs: 1_000,
-        openGraceMs: 20,
-        backoff: { initialDelayMs: 1_000, maxDelayMs: 1_000 },
-        clock: systemClock,
-        random: () => 0.5,
-        fetch,
-      },
-      handlers,
-    );
-    clients.push(client);
-    client.start();
+    startClient({ url: `${server.url}/sdk/v1/stream` }, handlers);
     const drop = await waitFor("a drop", () => log.drops[0]);
     expect(drop).toMatchObject({ status: 401, wasOpen: false, reason: "HTTP 401: unknown or revoked token" });
   });
@@ -175,22 +171,10 @@ describe("StreamClient reconnection", () => {
     await new Promise<void>((resolve) => page.listen(0, "127.0.0.1", resolve));
     try {
       const { log, handlers } = recorder();
-      const client = new StreamClient(
-        {
-          url: `http://127.0.0.1:${(page.address() as AddressInfo).port}/sdk/v1/stream`,
-          headers: {},
-          lastEventId: () => undefined,
-          silenceTimeoutMs: 1_000,
-          openGraceMs: 20,
-          backoff: { initialDelayMs: 1_000, maxDelayMs: 1_000 },
-          clock: systemClock,
-          random: () => 0.5,
-          fetch,
-        },
+      const client = startClient(
+        { url: `http://127.0.0.1:${(page.address() as AddressInfo).port}/sdk/v1/stream`, headers: {} },
         handlers,
       );
-      clients.push(client);
-      client.start();
       const drop = await waitFor("a drop", () => log.drops[0]);
       expect(drop).toMatchObject({ wasOpen: false, reason: "expected text/event-stream, got 'text/html'" });
       expect(log.opens).toBe(0);

@@ -7,9 +7,9 @@ import type { FlaggerPhase, RolloutAnalysisManifest } from "../../api/types.js";
 /**
  * The keys that make `spec.analysis` Flagger-shaped (Argo's run history limits alone do not). The server's
  * list is FLAGGER_ANALYSIS_KEYS in packages/server/src/rollouts/flagger-spec.ts; the dashboard talks to
- * the server only over HTTP, so it keeps its own.
+ * the server only over HTTP, so it keeps its own (packages/ui/test/flagger-keys.test.ts holds them equal).
  */
-const FLAGGER_KEYS = [
+export const FLAGGER_KEYS = [
   "interval",
   "threshold",
   "maxWeight",
