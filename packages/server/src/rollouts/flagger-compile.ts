@@ -16,6 +16,7 @@ import {
   DEFAULT_METRIC_INTERVAL_SECONDS,
   DEFAULT_THRESHOLD,
   DEFAULT_WEBHOOK_TIMEOUT_SECONDS,
+  FLAGGER_BUILTIN_METRICS,
   type FlaggerAnalysis,
   type FlaggerMetric,
   type FlaggerMode,
@@ -26,8 +27,6 @@ import { type IssueSink, joinPath, presentKeys } from "./issues.js";
 import { parseHeyCommand } from "./load-test/hey.js";
 import type { CanaryStrategy, FlaggerStrategy, HeaderRoutingMatch } from "./rollout.js";
 import type { RolloutSpecDocument } from "./spec.js";
-
-const BUILTIN_METRICS = ["request-success-rate", "request-duration"] as const;
 
 /**
  * The Flagger strategy from a compiled canary: its router and delays, the steps computed by the
@@ -236,9 +235,9 @@ function compileMetrics(
       });
       return;
     }
-    const builtin = BUILTIN_METRICS.find((b) => b === m.name) ?? null;
+    const builtin = FLAGGER_BUILTIN_METRICS.find((b) => b === m.name) ?? null;
     if (builtin === null && m.templateRef === undefined) {
-      const guess = nearest(m.name, BUILTIN_METRICS);
+      const guess = nearest(m.name, FLAGGER_BUILTIN_METRICS);
       sink.error(joinPath(at, "name"), `'${m.name}' is not a built-in metric and has no templateRef`, {
         expected: "request-success-rate, request-duration, or a templateRef to an AnalysisTemplate",
         suggestion:

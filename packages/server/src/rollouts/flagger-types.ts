@@ -40,11 +40,14 @@ export interface FlaggerWebhook {
   readonly muteAlert: boolean;
 }
 
+/** Flagger's built-in metrics: measured by the builtin provider, no template needed. */
+export const FLAGGER_BUILTIN_METRICS = ["request-success-rate", "request-duration"] as const;
+
 /** One metric check: a built-in Flagger metric or an AnalysisTemplate's first metric, judged by the range. */
 export interface FlaggerMetric {
   readonly name: string;
   /** `request-success-rate` / `request-duration` use the builtin provider; others name a template. */
-  readonly builtin: "request-success-rate" | "request-duration" | null;
+  readonly builtin: (typeof FLAGGER_BUILTIN_METRICS)[number] | null;
   readonly templateRef: { readonly name: string; readonly namespace: string | null } | null;
   readonly min: number | null;
   readonly max: number | null;

@@ -78,6 +78,16 @@ export function restartRevision(ctx: DecisionContext, message: string): void {
   ctx.record("RevisionStarted", message);
 }
 
+/** No step, weight, replicas or managed routes for a canary: where a revision, rollback and promotion all start. */
+function clearCanaryTraffic(st: DecisionContext["st"]): void {
+  st.stepIndex = null;
+  st.canaryWeight = 0;
+  st.canaryReplicas = 0;
+  st.headerRoutes = [];
+  st.mirrorRoutes = [];
+  st.promoteFull = false;
+}
+
 /** Argo's resetRolloutStatus: a new revision starts clean; only the user's pause survives. */
 function resetForRevision(ctx: DecisionContext): void {
   const { st } = ctx;
@@ -87,14 +97,9 @@ function resetForRevision(ctx: DecisionContext): void {
   st.aborted = false;
   st.abortedAt = null;
   st.abortMessage = null;
-  st.promoteFull = false;
   ctx.clearControllerPauses();
   // The new canary has no ready replica yet: Argo sends it no traffic and removes managed routes.
-  st.canaryWeight = 0;
-  st.canaryReplicas = 0;
-  st.headerRoutes = [];
-  st.mirrorRoutes = [];
-  st.stepIndex = null;
+  clearCanaryTraffic(st);
   if (ctx.spec.strategy.kind === "blueGreen") {
     st.activeVersion = st.stableVersion;
     st.blueGreenStage = "Preview";
@@ -109,12 +114,7 @@ export function rollBackToStable(ctx: DecisionContext, why: string): void {
   ctx.dropRuns(() => true);
   st.revision += 1;
   st.canaryVersion = null;
-  st.stepIndex = null;
-  st.canaryWeight = 0;
-  st.canaryReplicas = 0;
-  st.headerRoutes = [];
-  st.mirrorRoutes = [];
-  st.promoteFull = false;
+  clearCanaryTraffic(st);
   st.aborted = false;
   st.abortedAt = null;
   st.abortMessage = null;
@@ -172,12 +172,7 @@ export function promote(ctx: DecisionContext, reason: string): void {
   st.previousStableVersion = old;
   st.stableVersion = canary;
   st.canaryVersion = null;
-  st.stepIndex = null;
-  st.canaryWeight = 0;
-  st.canaryReplicas = 0;
-  st.headerRoutes = [];
-  st.mirrorRoutes = [];
-  st.promoteFull = false;
+  clearCanaryTraffic(st);
   ctx.clearControllerPauses();
   if (ctx.spec.strategy.kind === "blueGreen") {
     st.activeVersion = canary;

@@ -4,6 +4,7 @@
  * template (when it is in the file) gives the version; Kubernetes-only fields are reported.
  */
 import { FLAGGER_ANALYSIS_KEYS } from "../flagger-spec.js";
+import { FLAGGER_BUILTIN_METRICS } from "../flagger-types.js";
 import { RAMP_API_VERSION } from "./argo-rollout.js";
 import { findDeployment, keptMetadata, list, type Obj, obj, str } from "./documents.js";
 import { convertWebhooks } from "./flagger-webhooks.js";
@@ -17,7 +18,7 @@ const CONVERTED: readonly string[] = ["match", "metrics", "webhooks", "alerts", 
 /** CanaryAnalysis fields Ramp runs as Flagger does: copied as written. */
 const CARRIED = FLAGGER_ANALYSIS_KEYS.filter((key) => !CONVERTED.includes(key));
 
-const BUILTIN_METRICS = ["request-success-rate", "request-duration"];
+const BUILTIN_METRICS: readonly string[] = FLAGGER_BUILTIN_METRICS;
 
 /** spec.service fields that only name the port (used for the placeholder URLs). */
 const SERVICE_PORT_FIELDS = ["name", "port", "targetPort", "portName", "appProtocol"];

@@ -5,17 +5,17 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Issue } from "@ramp/engine";
-import { type AnalysisRun, type Clock, loadAnalysisTemplate, systemClock } from "../../analysis/index.js";
+import { type AnalysisRun, type Clock, systemClock } from "../../analysis/index.js";
 import type { MetricProviderFactory } from "../../plugins/metrics/factory.js";
 import type { NotificationDispatcher } from "../../plugins/notifiers/dispatcher.js";
 import type { Platform } from "../../plugins/platforms/platform.js";
 import type { TrafficRouter } from "../../plugins/traffic/router.js";
 import type { Json, Store } from "../../store/store.js";
 import type { RolloutCommand } from "../commands.js";
-import { compileRollout } from "../compile.js";
 import type { RolloutSpec } from "../rollout.js";
 import { revisionOfRun } from "../run-ids.js";
 import { initialStatus } from "../status.js";
+import { missingTemplates, parseApplyDocuments } from "./apply-documents.js";
 import {
   analysisRunOf,
   asJson,
@@ -158,44 +158,10 @@ export class RolloutController {
     rollouts: { name: string; action: "create" | "update" | "unchanged" }[];
     templates: { name: string; action: string }[];
   }> {
-    const issues: Issue[] = [];
-    const rollouts: { name: string; spec: Json }[] = [];
-    const templates: { name: string; doc: Json }[] = [];
-    documents.forEach((doc, i) => {
-      const kind = (doc as { kind?: unknown } | null)?.kind;
-      const at = (issue: Issue): Issue => ({
-        ...issue,
-        path: `[${i}]${issue.path === "" ? "" : `.${issue.path}`}`,
-      });
-      if (kind === "AnalysisTemplate" || kind === "ClusterAnalysisTemplate") {
-        const t = loadAnalysisTemplate(doc);
-        if (t.ok) templates.push({ name: t.template.metadata.name, doc: doc as Json });
-        else issues.push(...t.issues.map(at));
-      } else if (kind === "Rollout") {
-        const r = compileRollout(doc);
-        if (r.ok) rollouts.push({ name: r.rollout.name, spec: doc as Json });
-        issues.push(...r.issues.filter((x) => x.severity === "error").map(at));
-      } else
-        issues.push({
-          path: `[${i}].kind`,
-          message: `expected Rollout, AnalysisTemplate or ClusterAnalysisTemplate, got ${JSON.stringify(kind)}`,
-          severity: "error",
-        });
-    });
-    // Every template a rollout names must exist, in this apply or already stored.
-    const known = new Set([
-      ...templates.map((t) => t.name),
-      ...(await this.deps.store.listDocuments(this.deps.projectId, TEMPLATE)).map((d) => d.name),
-    ]);
-    for (const r of rollouts) {
-      for (const ref of templateRefs(r.spec))
-        if (!known.has(ref))
-          issues.push({
-            path: `rollout ${r.name}`,
-            message: `analysis template '${ref}' does not exist: apply it too`,
-            severity: "error",
-          });
-    }
+    const parsed = parseApplyDocuments(documents);
+    const { rollouts, templates } = parsed;
+    const stored = (await this.deps.store.listDocuments(this.deps.projectId, TEMPLATE)).map((d) => d.name);
+    const issues = [...parsed.issues, ...missingTemplates(parsed, stored)];
     if (issues.length > 0) throw new ApplyError(issues);
     const { store, projectId } = this.deps;
     const result = await store.write(projectId, async (tx) => {
@@ -386,22 +352,4 @@ export class RolloutNotFoundError extends Error {
   constructor(readonly rollout: string) {
     super(`no rollout '${rollout}'`);
   }
-}
-
-/** Template names a Rollout document refers to (steps, background, blue-green analyses, Flagger metrics). */
-function templateRefs(spec: Json): string[] {
-  const names: string[] = [];
-  const visit = (v: Json): void => {
-    if (Array.isArray(v)) for (const x of v) visit(x);
-    else if (v !== null && typeof v === "object") {
-      if (typeof v.templateName === "string") names.push(v.templateName);
-      // Flagger-style metrics: spec.analysis.metrics[].templateRef.name.
-      const ref = v.templateRef;
-      if (ref !== null && typeof ref === "object" && !Array.isArray(ref) && typeof ref.name === "string")
-        names.push(ref.name);
-      for (const x of Object.values(v)) visit(x);
-    }
-  };
-  visit(spec);
-  return [...new Set(names)];
 }

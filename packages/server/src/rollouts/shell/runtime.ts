@@ -8,9 +8,7 @@ import {
   AnalysisRunner,
   type Clock,
   compileAnalysis,
-  createAnalysisRun,
   isCompleted as isRunCompleted,
-  loadAnalysisTemplate,
   systemClock,
 } from "../../analysis/index.js";
 import type { MetricProviderFactory } from "../../plugins/metrics/factory.js";
@@ -22,16 +20,8 @@ import { compileRollout } from "../compile.js";
 import { type DecideResult, decide, type Effect, type Observations } from "../decide.js";
 import type { RolloutSpec } from "../rollout.js";
 import type { AnalysisPhase, RolloutStatus } from "../status.js";
-import {
-  analysisRunOf,
-  asJson,
-  type CommandAnswer,
-  ROLLOUT,
-  RUN,
-  rolloutBody,
-  TEMPLATE,
-} from "./documents.js";
-import { createCheckRun } from "./flagger-checks.js";
+import { createRun } from "./create-run.js";
+import { analysisRunOf, asJson, type CommandAnswer, ROLLOUT, RUN, rolloutBody } from "./documents.js";
 import { FlaggerShell } from "./flagger-shell.js";
 import { type RolloutTraffic, readTraffic } from "./traffic.js";
 
@@ -174,7 +164,7 @@ export class RolloutRuntime {
       // Announced only once durable; publish() queues and returns, so no destination slows a decision.
       this.deps.notifications?.publish(spec, body.status, result.status);
     }
-    await this.#apply(spec, result.status, result.effects);
+    await this.#apply(spec, result.effects);
     // Decide again at once while decisions change something (the contract's loop): what was just
     // applied (a route, a finished step) is what the next decision observes, not a second later. A
     // decision with nothing new to act on changes nothing, so this stops; the bound is a safeguard.
@@ -226,7 +216,7 @@ export class RolloutRuntime {
     return { version, targets: (s?.replicas ?? []).filter((r) => r.ready).map((r) => r.url) };
   }
 
-  async #apply(spec: RolloutSpec, status: RolloutStatus, effects: readonly Effect[]): Promise<void> {
+  async #apply(spec: RolloutSpec, effects: readonly Effect[]): Promise<void> {
     const wanted = new Set<string>();
     for (const e of effects) {
       switch (e.kind) {
@@ -275,7 +265,6 @@ export class RolloutRuntime {
     }
     await this.#flagger.apply(effects);
     for (const [id, runner] of this.#runners) if (!wanted.has(id)) runner.terminate();
-    void status;
   }
 
   #deploy(spec: RolloutSpec, version: string, replicas: number, role: "stable" | "canary"): void {
@@ -335,8 +324,11 @@ export class RolloutRuntime {
       if (isRunCompleted(run.status.phase)) return;
       if (!compileAnalysis(run.spec).ok) return;
     } else {
-      const created = await this.#createRun(e);
-      if (created === undefined) return;
+      const created = await createRun(store, projectId, e);
+      if (created === undefined) {
+        void this.trigger();
+        return;
+      }
       run = created;
     }
     const providers = this.#metrics;
@@ -365,68 +357,6 @@ export class RolloutRuntime {
         if (this.#runners.get(e.runId) === runner) this.#runners.delete(e.runId);
         void this.trigger();
       });
-  }
-
-  /** Creates and persists the run; a run that cannot be created is persisted as an Error run, so the rollout aborts. */
-  async #createRun(e: Extract<Effect, { kind: "startAnalysis" }>): Promise<AnalysisRun | undefined> {
-    const { store, projectId } = this.deps;
-    const templates = [];
-    const problems: string[] = [];
-    const checkRun =
-      e.checks === undefined
-        ? undefined
-        : await createCheckRun(e.runId, e.checks, e.args, async (template) => {
-            return (await store.getDocument(projectId, TEMPLATE, template))?.body;
-          });
-    if (checkRun !== undefined && !checkRun.ok) problems.push(checkRun.message);
-    for (const ref of e.templates) {
-      const t = await store.getDocument(projectId, TEMPLATE, ref.templateName);
-      if (t === undefined) {
-        problems.push(`analysis template '${ref.templateName}' not found`);
-        continue;
-      }
-      const loaded = loadAnalysisTemplate(t.body);
-      if (loaded.ok) templates.push(loaded.template);
-      else
-        problems.push(
-          `template '${ref.templateName}': ${loaded.issues[0]?.path}: ${loaded.issues[0]?.message}`,
-        );
-    }
-    const created =
-      problems.length === 0
-        ? checkRun?.ok === true
-          ? { ok: true as const, run: checkRun.run }
-          : createAnalysisRun({
-              name: e.runId,
-              templates,
-              args: e.args.map((a) => ({ name: a.name, value: a.value })),
-              dryRun: e.dryRun,
-              measurementRetention: e.measurementRetention,
-            })
-        : undefined;
-    if (created?.ok === true) {
-      await store
-        .write(projectId, (tx) => tx.putDocument(RUN, e.runId, asJson(created.run), 0))
-        .catch(() => undefined);
-      return created.run;
-    }
-    const message =
-      created === undefined
-        ? problems.join("; ")
-        : created.issues.map((i) => `${i.path}: ${i.message}`).join("; ");
-    const failed = {
-      name: e.runId,
-      spec: { metrics: [], args: [], dryRun: [], measurementRetention: [], terminate: false },
-      status: {
-        phase: "Error",
-        message,
-        metricResults: [],
-        runSummary: { count: 0, successful: 0, failed: 0, inconclusive: 0, error: 1 },
-      },
-    } as unknown as AnalysisRun;
-    await store.write(projectId, (tx) => tx.putDocument(RUN, e.runId, asJson(failed))).catch(() => undefined);
-    void this.trigger();
-    return undefined;
   }
 
   /** A load test's default target: the router's entry point (the header routes it), else a canary replica. */
